@@ -1,0 +1,118 @@
+"""A validated bundle: typed rows per file, and the frames reconciliation works on."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import spec
+from .schemas import LIST_SEPARATOR, Row
+
+
+@dataclass
+class Bundle:
+	source: str
+	rows: dict[str, list[Row]] = field(default_factory=dict)
+
+	def __post_init__(self) -> None:
+		for name in spec.FILE_ORDER:
+			self.rows.setdefault(name, [])
+
+	def __getitem__(self, name: str) -> list[Row]:
+		return self.rows[name]
+
+	@cached_property
+	def frames(self) -> dict[str, pd.DataFrame]:
+		"""One DataFrame per file: dates as day ordinals (int64), money as integer cents."""
+		return {name: _frame(name, self.rows[name]) for name in spec.FILE_ORDER}
+
+
+_MONEY = {"budget", "amount"}
+_DATES = {
+	"start_date",
+	"end_date",
+	"period_start",
+	"period_end",
+	"pledge_date",
+	"date",
+	"registration_date",
+	"requested_date",
+	"disbursed_date",
+}
+
+
+def _frame(name: str, rows: list[Row]) -> pd.DataFrame:
+	columns = spec.FILES[name].columns
+	data: dict[str, object] = {}
+	for column in columns:
+		values = [getattr(row, column) for row in rows]
+		if column in _MONEY:
+			data[column + "_cents"] = np.fromiter(
+				(int(v.scaleb(2)) for v in values), dtype=np.int64, count=len(values)
+			)
+		elif column in _DATES:
+			data[column] = np.fromiter(
+				(v.toordinal() if v is not None else -1 for v in values), dtype=np.int64, count=len(values)
+			)
+		elif column == "usd_per_unit":
+			data[column] = pd.Series(values, dtype=object)
+		else:
+			data[column] = pd.Series(values, dtype=object)
+	return pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
+
+
+def to_cells(row: Row) -> dict[str, str]:
+	"""A row as the CSV cells of the contract (empty string for "not given")."""
+	out = {}
+	for column in spec.FILES[_file_of(row)].columns:
+		out[column] = cell_text(getattr(row, column))
+	return out
+
+
+def cell_text(value) -> str:
+	if value is None:
+		return ""
+	if isinstance(value, bool):
+		return "1" if value else "0"
+	if isinstance(value, date):
+		return value.isoformat()
+	if isinstance(value, Decimal):
+		return format(value, "f")
+	if isinstance(value, tuple):
+		return LIST_SEPARATOR.join(value)
+	return str(value)
+
+
+def _file_of(row: Row) -> str:
+	from .schemas import MODELS
+
+	for name, model in MODELS.items():
+		if type(row) is model:
+			return name
+	raise TypeError(f"not a bundle row: {type(row).__name__}")
+
+
+def write_csv_bundle(tables: dict[str, list[dict[str, str]]], folder: str | Path) -> list[Path]:
+	"""Write tables of cell texts as a CSV bundle; only non-empty optional files are skipped."""
+	folder = Path(folder)
+	folder.mkdir(parents=True, exist_ok=True)
+	written = []
+	for name in spec.FILE_ORDER:
+		if name not in tables:
+			continue
+		path = folder / name
+		columns = spec.FILES[name].columns
+		with path.open("w", encoding="utf-8", newline="") as handle:
+			writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n", extrasaction="raise")
+			writer.writeheader()
+			for record in tables[name]:
+				writer.writerow({c: record.get(c, "") for c in columns})
+		written.append(path)
+	return written

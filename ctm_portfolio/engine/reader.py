@@ -1,0 +1,245 @@
+"""Reading a bundle (a folder of CSV files, or one .xlsx workbook) into raw text rows.
+
+The reader only splits text into cells and checks the form of files and headers;
+what a cell means is checked by :mod:`.schemas` and :mod:`.validate`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import spec
+from .errors import Problem, problem
+
+
+@dataclass
+class RawFile:
+	name: str
+	header: list[str]
+	rows: list[dict[str, str]] = field(default_factory=list)  # non-empty cells only
+	row_numbers: list[int] = field(default_factory=list)  # the header is row 1
+	usable: bool = True  # False when a required column is missing: rows are not checked
+
+
+@dataclass
+class RawBundle:
+	source: str
+	files: dict[str, RawFile] = field(default_factory=dict)
+	problems: list[Problem] = field(default_factory=list)
+
+
+def read_bundle(path: str | Path) -> RawBundle:
+	path = Path(path)
+	raw = RawBundle(source=str(path))
+	if not path.exists():
+		raw.problems.append(problem(str(path), None, None, "no such file or folder"))
+	elif path.is_dir():
+		_read_folder(path, raw)
+	elif path.suffix.lower() == ".xlsx":
+		_read_workbook(path, raw)
+	else:
+		raw.problems.append(
+			problem(path.name, None, None, "not a bundle: give a folder of CSV files or one .xlsx workbook")
+		)
+	if not raw.problems:
+		for name in spec.REQUIRED_FILES:
+			if name not in raw.files:
+				raw.problems.append(
+					problem(name, None, None, "required file is missing: this is not a bundle")
+				)
+	return raw
+
+
+def _read_folder(folder: Path, raw: RawBundle) -> None:
+	names = sorted(p.name for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+	if not names:
+		raw.problems.append(
+			problem(folder.name or str(folder), None, None, "not a bundle: the folder holds no CSV files")
+		)
+		return
+	for name in names:
+		if name not in spec.FILES:
+			raw.problems.append(
+				problem(
+					name, None, None, "unknown file: a bundle holds only {files}", files=", ".join(spec.FILES)
+				)
+			)
+			continue
+		data = (folder / name).read_bytes()
+		text = _decode(name, data, raw)
+		if text is not None:
+			_take_table(name, csv.reader(io.StringIO(text, newline="")), raw)
+
+
+def _decode(name: str, data: bytes, raw: RawBundle) -> str | None:
+	try:
+		return data.decode("utf-8-sig")
+	except UnicodeDecodeError as error:
+		row = data.count(b"\n", 0, error.start) + 1
+		raw.problems.append(
+			problem(
+				name,
+				row,
+				None,
+				"the file is not UTF-8 text (byte 0x{byte} at offset {offset}); save it as UTF-8",
+				byte=f"{data[error.start]:02x}",
+				offset=error.start,
+			)
+		)
+		return None
+
+
+def _take_table(name: str, records, raw: RawBundle) -> None:
+	"""Take a table (an iterator of lists of cell texts) into ``raw.files[name]``."""
+	file_spec = spec.FILES[name]
+	try:
+		header = next(records)
+	except StopIteration:
+		header = []
+	except csv.Error as error:
+		raw.problems.append(problem(name, 1, None, "unreadable CSV: {error}", error=str(error)))
+		return
+	if not any(cell.strip() for cell in header):
+		raw.problems.append(problem(name, None, None, "the file is empty: it needs at least a header row"))
+		return
+
+	usable = _check_header(name, file_spec, header, raw)
+	table = RawFile(name=name, header=header, usable=usable)
+	raw.files[name] = table
+	known = set(file_spec.columns)
+	keep = [(i, column) for i, column in enumerate(header) if column in known]
+	width = len(header)
+	rows, numbers = table.rows, table.row_numbers
+	row_number = 1
+	try:
+		for cells in records:
+			row_number += 1
+			if not cells or not any(cells):
+				continue  # a blank line
+			if len(cells) > width:
+				raw.problems.append(
+					problem(
+						name,
+						row_number,
+						None,
+						"the row has {cells} cells but the header has {width} columns",
+						cells=len(cells),
+						width=width,
+					)
+				)
+				continue
+			rows.append({column: cells[i] for i, column in keep if i < len(cells) and cells[i] != ""})
+			numbers.append(row_number)
+	except csv.Error as error:
+		raw.problems.append(problem(name, row_number + 1, None, "unreadable CSV: {error}", error=str(error)))
+
+
+def _check_header(name: str, file_spec: spec.FileSpec, header: list[str], raw: RawBundle) -> bool:
+	seen: set[str] = set()
+	for column in header:
+		if column == "":
+			raw.problems.append(problem(name, 1, None, "a column has no name"))
+		elif column in seen:
+			raw.problems.append(problem(name, 1, column, "the column appears twice"))
+		elif name in spec.PRIVACY_FILES and column.strip().lower() in spec.IDENTITY_COLUMNS:
+			raw.problems.append(
+				problem(
+					name,
+					1,
+					column,
+					"column '{column}' could identify a person: a bundle carries no personal data",
+					column=column,
+				)
+			)
+		elif column not in file_spec.columns and not file_spec.allow_extra_columns:
+			raw.problems.append(
+				problem(
+					name,
+					1,
+					column,
+					"unknown column (the columns of {file} are: {columns})",
+					file=name,
+					columns=", ".join(file_spec.columns),
+				)
+			)
+		seen.add(column)
+	missing = [column for column in file_spec.required if column not in seen]
+	for column in missing:
+		raw.problems.append(problem(name, 1, column, "required column is missing"))
+	return not missing
+
+
+def _read_workbook(path: Path, raw: RawBundle) -> None:
+	from openpyxl import load_workbook
+	from openpyxl.utils.exceptions import InvalidFileException
+
+	try:
+		workbook = load_workbook(path, read_only=True, data_only=True)
+	except (OSError, KeyError, ValueError, zipfile.BadZipFile, InvalidFileException) as error:
+		raw.problems.append(
+			problem(
+				path.name,
+				None,
+				None,
+				"not a readable .xlsx workbook: {error}",
+				error=str(error) or type(error).__name__,
+			)
+		)
+		return
+	try:
+		for sheet in workbook.worksheets:
+			name = f"{sheet.title}.csv"
+			if name not in spec.FILES:
+				raw.problems.append(
+					problem(
+						name,
+						None,
+						None,
+						"unknown sheet '{sheet}': a bundle holds only {files}",
+						sheet=sheet.title,
+						files=", ".join(f.stem for f in spec.FILES.values()),
+					)
+				)
+				continue
+			records = ([_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True))
+			_take_table(name, _trim(records), raw)
+	finally:
+		workbook.close()
+
+
+def _trim(records):
+	"""Drop the empty cells Excel leaves to the right of the header and of each row."""
+	width = None
+	for cells in records:
+		if width is None:
+			width = len(cells)
+			while width and cells[width - 1] == "":
+				width -= 1
+		row = cells[:width]
+		extra = [c for c in cells[width:] if c != ""]
+		yield row + extra
+
+
+def _cell_text(value) -> str:
+	"""The text a cell holds, as a CSV cell would hold it (no float arithmetic)."""
+	if value is None:
+		return ""
+	if isinstance(value, bool):
+		return "1" if value else "0"
+	if isinstance(value, dt.datetime):
+		if value.time() == dt.time(0):
+			return value.date().isoformat()
+		return value.isoformat()
+	if isinstance(value, dt.date):
+		return value.isoformat()
+	if isinstance(value, int):
+		return str(value)
+	if isinstance(value, float):
+		# repr gives the shortest text that reads back as the same number: what was typed.
+		return str(int(value)) if value.is_integer() else repr(value)
+	return str(value)

@@ -1,0 +1,639 @@
+"""Reconciliation of a validated bundle as of a date (docs: portfolio-bundle.md).
+
+Exactness: pandas groups and joins integer cents (exact in int64); each group's
+cents are multiplied by its exchange rate as a Decimal and summed in Python, so
+sum(amount_i x rate_i) is computed exactly. Every reported figure is rounded once,
+half-up, to cents, after summing (see :mod:`.money`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from . import spec
+from .bundle import Bundle
+from .money import RATE_PLACES, ZERO, exact_context, round_cents
+
+ERROR, WARNING = "error", "warning"
+SEVERITY_RANK = {WARNING: 1, ERROR: 2}
+
+FINDINGS: dict[str, tuple[str, str]] = {
+	# code: (severity, what it means; shown in the workbook and the desk)
+	"EARMARK_BREACH": (
+		ERROR,
+		"spending charged to an earmarked contribution on a module exceeds the earmark",
+	),
+	"SPENT_BEYOND_PLEDGE": (ERROR, "spending charged to a contribution exceeds its pledge"),
+	"SPENT_AHEAD_OF_CASH": (WARNING, "spending charged to a contribution exceeds what it has received"),
+	"RECEIPT_EXCEEDS_PLEDGE": (WARNING, "receipts exceed the contribution's amount"),
+	"MODULE_OVER_BUDGET": (ERROR, "a module's spending exceeds its budget"),
+	"PROJECT_UNDERFUNDED": (WARNING, "an active project's pledges fall short of its budget"),
+	"EXPENDITURE_OUTSIDE_PERIOD": (WARNING, "an expenditure is dated outside the project's period"),
+	"UNMATCHED_DISBURSEMENT": (ERROR, "an approved or disbursed payment names no registered case"),
+	"DUPLICATE_DISBURSEMENT": (WARNING, "more than one request for the same case and assistance type"),
+	"FUND_OVERDRAWN": (ERROR, "the emergency fund has paid and committed more than it received"),
+	"TARGET_SHORTFALL": (WARNING, "a target's period has ended with fewer people assisted than targeted"),
+}
+
+MONEY_FIGURES = (
+	"budget_usd",
+	"pledged_usd",
+	"received_usd",
+	"outstanding_usd",
+	"spent_usd",
+	"funding_gap_usd",
+	"cash_balance_usd",
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+	code: str
+	entity: str
+	id: str
+	template: str
+	params: dict = field(default_factory=dict, compare=False, hash=False)
+	amount_usd: Decimal | None = None
+
+	@property
+	def severity(self) -> str:
+		return FINDINGS[self.code][0]
+
+	@property
+	def message(self) -> str:
+		return self.template.format(**self.params)
+
+	def as_dict(self) -> dict:
+		return {
+			"code": self.code,
+			"severity": self.severity,
+			"entity": self.entity,
+			"id": self.id,
+			"message": self.message,
+			"amount_usd": self.amount_usd,
+		}
+
+
+class Rates:
+	"""Exchange rates: the rate in force on a value date is the latest on or before it."""
+
+	def __init__(self, frame: pd.DataFrame):
+		rates = frame[frame["currency"] != "USD"].sort_values(["date", "currency"], kind="stable")
+		self.values: list[Decimal] = [Decimal(1), *rates["usd_per_unit"].tolist()]
+		self.table = pd.DataFrame(
+			{
+				"currency": rates["currency"].to_numpy(dtype=object),
+				"day": rates["date"].to_numpy(dtype=np.int64),
+				"ridx": np.arange(1, len(rates) + 1, dtype=np.int64),
+			}
+		)
+
+	def index(self, currency: pd.Series, day) -> np.ndarray:
+		"""Index into ``values`` of the rate for each (currency, day); USD is index 0."""
+		out = np.zeros(len(currency), dtype=np.int64)
+		currency = np.asarray(currency, dtype=object)
+		day = np.broadcast_to(np.asarray(day, dtype=np.int64), (len(currency),))
+		foreign = np.flatnonzero(currency != "USD")
+		if len(foreign) == 0:
+			return out
+		left = pd.DataFrame({"currency": currency[foreign], "day": day[foreign], "pos": foreign})
+		left = left.sort_values("day", kind="stable")
+		merged = pd.merge_asof(left, self.table, on="day", by="currency", direction="backward")
+		if merged["ridx"].isna().any():
+			raise ValueError("a money row has no rate on or before its value date")  # validation forbids it
+		out[merged["pos"].to_numpy()] = merged["ridx"].to_numpy(dtype=np.int64)
+		return out
+
+	def usd(self, ridx: int, cents: int) -> Decimal:
+		return self.values[ridx] * cents / 100
+
+
+def reconcile(bundle: Bundle, as_of: date) -> dict:
+	"""Every figure and finding of the contract, as a dict of Decimals (rounded once)."""
+	with exact_context():
+		return _Reconciliation(bundle, as_of).result()
+
+
+class _Reconciliation:
+	def __init__(self, bundle: Bundle, as_of: date):
+		self.as_of = as_of
+		self.day = as_of.toordinal()
+		frames = bundle.frames
+		self.rates = Rates(frames["rates.csv"])
+		self.findings: list[Finding] = []
+
+		self.projects = frames["projects.csv"].set_index("project_code", drop=False)
+		self.modules = frames["modules.csv"]
+		self.targets = frames["targets.csv"]
+		self.donors = frames["donors.csv"]
+
+		contributions = frames["contributions.csv"]
+		self.all_contributions = contributions.set_index("contribution_id")
+		live = contributions[
+			(contributions["status"] != "Cancelled") & (contributions["pledge_date"] <= self.day)
+		]
+		self.contributions = live.assign(
+			cents=live["amount_cents"], ridx=self.rates.index(live["currency"], live["pledge_date"])
+		)
+		by_id = self.contributions.set_index("contribution_id")
+
+		earmarks = frames["earmarks.csv"]
+		earmarks = earmarks[earmarks["contribution_id"].isin(by_id.index)]
+		owner = by_id.loc[earmarks["contribution_id"]]
+		self.earmarks = earmarks.assign(
+			project_code=owner["project_code"].to_numpy(),
+			cents=earmarks["amount_cents"].to_numpy(),
+			ridx=owner["ridx"].to_numpy(),
+		)
+
+		receipts = frames["receipts.csv"]
+		receipts = receipts[
+			(receipts["date"] <= self.day) & receipts["contribution_id"].isin(self.all_contributions.index)
+		]
+		owner = self.all_contributions.loc[receipts["contribution_id"]]
+		receipts = receipts.assign(
+			project_code=owner["project_code"].to_numpy(),
+			donor_code=owner["donor_code"].to_numpy(),
+			currency=owner["currency"].to_numpy(),
+			status=owner["status"].to_numpy(),
+		)
+		receipts = receipts[receipts["status"] != "Cancelled"]
+		self.receipts = receipts.assign(
+			cents=receipts["amount_cents"], ridx=self.rates.index(receipts["currency"], receipts["date"])
+		)
+
+		expenditures = frames["expenditures.csv"]
+		expenditures = expenditures[expenditures["date"] <= self.day]
+		self.expenditures = expenditures.assign(
+			cents=expenditures["amount_cents"],
+			ridx=self.rates.index(expenditures["currency"], expenditures["date"]),
+		)
+		# Spending charged to a contribution that counts (not cancelled, pledged by the as-of date).
+		self.charged = self.expenditures[self.expenditures["contribution_id"].isin(by_id.index)].assign(
+			donor_code=lambda x: by_id["donor_code"].reindex(x["contribution_id"]).to_numpy()
+		)
+
+		cases = frames["cases.csv"]
+		self.cases = cases[cases["registration_date"] <= self.day]
+
+		disbursements = frames["disbursements.csv"]
+		value_day = np.where(
+			disbursements["status"] == "Disbursed",
+			disbursements["disbursed_date"],
+			disbursements["requested_date"],
+		)
+		disbursements = disbursements.assign(value_day=value_day)
+		disbursements = disbursements[disbursements["value_day"] <= self.day]
+		self.disbursements = disbursements.assign(
+			cents=disbursements["amount_cents"],
+			ridx=self.rates.index(disbursements["currency"], disbursements["value_day"]),
+		)
+
+	# -- exact sums -------------------------------------------------------------------
+
+	def usd_by(self, frame: pd.DataFrame, keys: list[str]) -> dict:
+		"""Exact USD totals of ``frame`` grouped by ``keys`` (a key is a tuple when keys > 1)."""
+		if frame.empty:
+			return {}
+		grouped = frame.groupby([*keys, "ridx"], sort=False)["cents"].sum()
+		values = self.rates.values
+		totals: dict = defaultdict(Decimal)
+		single = len(keys) == 1
+		for index, cents in zip(grouped.index, grouped.to_numpy(), strict=True):
+			totals[index[0] if single else index[:-1]] += values[index[-1]] * int(cents)
+		return {key: total / 100 for key, total in totals.items()}
+
+	def cents_by(self, frame: pd.DataFrame, key: str, column: str = "cents") -> dict:
+		if frame.empty:
+			return {}
+		return {k: int(v) for k, v in frame.groupby(key, sort=False)[column].sum().items()}
+
+	def rate_at(self, currency: str, day: int) -> Decimal:
+		return self.rates.values[int(self.rates.index(pd.Series([currency]), day)[0])]
+
+	def finding(
+		self, code: str, entity: str, id_: str, template: str, amount: Decimal | None = None, **params
+	):
+		self.findings.append(
+			Finding(code, entity, id_, template, params, None if amount is None else round_cents(amount))
+		)
+
+	# -- the figures --------------------------------------------------------------------
+
+	def result(self) -> dict:
+		project_currency = self.projects["currency"]
+		modules = self.modules.assign(
+			cents=self.modules["budget_cents"],
+			ridx=self.rates.index(
+				project_currency.reindex(self.modules["project_code"]).to_numpy(),
+				self.projects["start_date"].reindex(self.modules["project_code"]).to_numpy(),
+			),
+		)
+		budget_by_module = self.usd_by(modules, ["project_code", "module"])
+		earmarked_by_module = self.usd_by(self.earmarks, ["project_code", "module"])
+		spent_by_module = self.usd_by(self.expenditures, ["project_code", "module"])
+		budget = self.usd_by(modules, ["project_code"])
+		pledged = self.usd_by(self.contributions, ["project_code"])
+		received = self.usd_by(self.receipts, ["project_code"])
+		spent = self.usd_by(self.expenditures, ["project_code"])
+		outstanding, outstanding_by_donor = self._outstanding()
+		cases_by_project = (
+			self.cases.dropna(subset=["project_code"]).groupby("project_code")["case_id"].nunique()
+		)
+
+		projects = []
+		for code in sorted(self.projects.index):
+			p = self.projects.loc[code]
+			b, pl, rc, sp = (d.get(code, ZERO) for d in (budget, pledged, received, spent))
+			assisted = int(cases_by_project.get(code, 0))
+			gap = max(b - pl, ZERO)
+			figures = {
+				"project_code": code,
+				"title": p["title"],
+				"title_language": p["title_language"],
+				"region": p["region"],
+				"status": p["status"],
+				"currency": p["currency"],
+				"is_emergency_fund": bool(p["is_emergency_fund"]),
+				"budget_usd": b,
+				"pledged_usd": pl,
+				"received_usd": rc,
+				"outstanding_usd": outstanding.get(code, ZERO),
+				"spent_usd": sp,
+				"funding_gap_usd": gap,
+				"cash_balance_usd": rc - sp,
+				"burn_rate": (sp / b).quantize(RATE_PLACES) if b else None,
+				"cases_assisted": assisted,
+				"cost_per_beneficiary_usd": sp / assisted if assisted else None,
+			}
+			if p["status"] == "Active" and round_cents(gap) > 0:
+				self.finding(
+					"PROJECT_UNDERFUNDED",
+					"project",
+					code,
+					"project {project}: pledges of {pledged} USD fall {gap} USD short of the budget of {budget} USD",
+					gap,
+					project=code,
+					pledged=f"{round_cents(pl):.2f}",
+					gap=f"{round_cents(gap):.2f}",
+					budget=f"{round_cents(b):.2f}",
+				)
+			projects.append(figures)
+
+		module_rows = defaultdict(list)
+		for (code, module), module_budget in sorted(budget_by_module.items()):
+			module_spent = spent_by_module.get((code, module), ZERO)
+			module_rows[code].append(
+				{
+					"module": module,
+					"budget_usd": module_budget,
+					"earmarked_usd": earmarked_by_module.get((code, module), ZERO),
+					"spent_usd": module_spent,
+				}
+			)
+			if module_spent > module_budget:
+				self.finding(
+					"MODULE_OVER_BUDGET",
+					"module",
+					f"{code}/{module}",
+					"module {module} of {project}: spent {spent} USD against a budget of {budget} USD",
+					module_spent - module_budget,
+					module=module,
+					project=code,
+					spent=f"{round_cents(module_spent):.2f}",
+					budget=f"{round_cents(module_budget):.2f}",
+				)
+		target_rows = self._targets()
+		for figures in projects:
+			figures["modules"] = module_rows.get(figures["project_code"], [])
+			figures["targets"] = target_rows.get(figures["project_code"], [])
+
+		self._contribution_findings()
+		self._expenditure_findings()
+		fund = self._emergency_fund(received)
+		self._disbursement_findings()
+
+		result = {
+			"as_of": self.as_of,
+			"currency": "USD",
+			"portfolio": _roll_up(projects),
+			"regions": [
+				{"region": region, **_roll_up([p for p in projects if p["region"] == region])}
+				for region in sorted({p["region"] for p in projects})
+			],
+			"projects": projects,
+			"donors": self._donors(outstanding_by_donor),
+			"emergency_fund": fund,
+			"findings": [f.as_dict() for f in sorted(self.findings, key=lambda f: (f.code, f.id))],
+		}
+		return _round_figures(result)
+
+	def _outstanding(self) -> tuple[dict, dict]:
+		"""What is still owed per contribution, in its currency, valued at the as-of date."""
+		received_cents = self.cents_by(self.receipts, "contribution_id")
+		by_project: dict = defaultdict(Decimal)
+		by_donor: dict = defaultdict(Decimal)
+		rate_cache: dict[str, Decimal] = {}
+		c = self.contributions
+		for cid, project, donor, currency, cents in zip(
+			c["contribution_id"],
+			c["project_code"],
+			c["donor_code"],
+			c["currency"],
+			c["amount_cents"],
+			strict=True,
+		):
+			owed = int(cents) - received_cents.get(cid, 0)
+			if owed <= 0:
+				continue
+			if currency not in rate_cache:
+				rate_cache[currency] = self.rate_at(currency, self.day)
+			value = rate_cache[currency] * owed / 100
+			by_project[project] += value
+			by_donor[donor] += value
+		return by_project, by_donor
+
+	def _targets(self) -> dict[str, list[dict]]:
+		out: dict[str, list[dict]] = defaultdict(list)
+		if self.targets.empty:
+			return out
+		cases = self.cases.dropna(subset=["project_code"])
+		by_project = {code: frame for code, frame in cases.groupby("project_code", sort=False)}
+		for t in self.targets.itertuples(index=False):
+			project = self.projects.loc[t.project_code]
+			start = t.period_start if t.period_start >= 0 else int(project["start_date"])
+			end = t.period_end if t.period_end >= 0 else int(project["end_date"])
+			group = by_project.get(t.project_code)
+			assisted = 0
+			if group is not None:
+				day = group["registration_date"].to_numpy()
+				mask = (day >= start) & (day <= end) & _in_group(group, t.beneficiary_group)
+				if t.assistance_type is not None:
+					mask &= np.fromiter(
+						(t.assistance_type in a for a in group["assistance"]), bool, len(group)
+					)
+				assisted = int(group.loc[mask, "case_id"].nunique())
+			row = {
+				"beneficiary_group": t.beneficiary_group,
+				"assistance_type": t.assistance_type,
+				"period_start": date.fromordinal(start),
+				"period_end": date.fromordinal(end),
+				"target": int(t.target),
+				"assisted": assisted,
+			}
+			out[t.project_code].append(row)
+			if end <= self.day and assisted < t.target:
+				suffix = f"/{t.assistance_type}" if t.assistance_type else ""
+				self.finding(
+					"TARGET_SHORTFALL",
+					"target",
+					f"{t.project_code}/{t.beneficiary_group}{suffix}/{date.fromordinal(start).isoformat()}",
+					"{project}: {assisted} of {target} {group} assisted in the period {start} to {end}",
+					project=t.project_code,
+					assisted=assisted,
+					target=int(t.target),
+					group=t.beneficiary_group,
+					start=date.fromordinal(start).isoformat(),
+					end=date.fromordinal(end).isoformat(),
+				)
+		for rows in out.values():
+			rows.sort(key=lambda r: (r["beneficiary_group"], r["assistance_type"] or "", r["period_start"]))
+		return out
+
+	def _contribution_findings(self) -> None:
+		c = self.contributions
+		pledge = self.usd_by(c, ["contribution_id"])
+		received = self.usd_by(self.receipts, ["contribution_id"])
+		spent = self.usd_by(self.charged, ["contribution_id"])
+		for cid in sorted(spent):
+			used, pledged, cash = spent[cid], pledge.get(cid, ZERO), received.get(cid, ZERO)
+			params = {"contribution": cid, "spent": f"{round_cents(used):.2f}"}
+			if used > pledged:
+				self.finding(
+					"SPENT_BEYOND_PLEDGE",
+					"contribution",
+					cid,
+					"{contribution}: spent {spent} USD against a pledge of {pledged} USD",
+					used - pledged,
+					pledged=f"{round_cents(pledged):.2f}",
+					**params,
+				)
+			elif used > cash:
+				self.finding(
+					"SPENT_AHEAD_OF_CASH",
+					"contribution",
+					cid,
+					"{contribution}: spent {spent} USD but only {received} USD received",
+					used - cash,
+					received=f"{round_cents(cash):.2f}",
+					**params,
+				)
+
+		received_cents = self.cents_by(self.receipts, "contribution_id")
+		for cid, currency, cents in zip(c["contribution_id"], c["currency"], c["amount_cents"], strict=True):
+			excess = received_cents.get(cid, 0) - int(cents)
+			if excess > 0:
+				self.finding(
+					"RECEIPT_EXCEEDS_PLEDGE",
+					"contribution",
+					cid,
+					"{contribution}: received {received} {currency}, more than its amount {amount} {currency}",
+					self.rate_at(currency, self.day) * excess / 100,
+					contribution=cid,
+					currency=currency,
+					received=f"{Decimal(received_cents[cid]) / 100:.2f}",
+					amount=f"{Decimal(int(cents)) / 100:.2f}",
+				)
+
+		earmarked = set(self.earmarks["contribution_id"])
+		if not earmarked:
+			return
+		limits = self.usd_by(self.earmarks, ["contribution_id", "module"])
+		charged = self.charged[self.charged["contribution_id"].isin(earmarked)]
+		for (cid, module), used in sorted(self.usd_by(charged, ["contribution_id", "module"]).items()):
+			limit = limits.get((cid, module), ZERO)
+			if used > limit:
+				self.finding(
+					"EARMARK_BREACH",
+					"earmark",
+					f"{cid}/{module}",
+					"{contribution}: spent {spent} USD on module {module}, earmarked {earmark} USD",
+					used - limit,
+					contribution=cid,
+					module=module,
+					spent=f"{round_cents(used):.2f}",
+					earmark=f"{round_cents(limit):.2f}",
+				)
+
+	def _expenditure_findings(self) -> None:
+		x = self.expenditures
+		if x.empty:
+			return
+		start = self.projects["start_date"].reindex(x["project_code"]).to_numpy()
+		end = self.projects["end_date"].reindex(x["project_code"]).to_numpy()
+		outside = x[(x["date"].to_numpy() < start) | (x["date"].to_numpy() > end)]
+		for row in outside.itertuples(index=False):
+			project = self.projects.loc[row.project_code]
+			self.finding(
+				"EXPENDITURE_OUTSIDE_PERIOD",
+				"expenditure",
+				row.expenditure_id,
+				"{expenditure} dated {date} is outside {project}'s period {start} to {end}",
+				self.rates.usd(row.ridx, int(row.cents)),
+				expenditure=row.expenditure_id,
+				date=date.fromordinal(row.date).isoformat(),
+				project=row.project_code,
+				start=date.fromordinal(int(project["start_date"])).isoformat(),
+				end=date.fromordinal(int(project["end_date"])).isoformat(),
+			)
+
+	def _emergency_fund(self, received: dict) -> dict | None:
+		funds = self.projects[self.projects["is_emergency_fund"].astype(bool)]
+		if funds.empty:
+			return None
+		code = funds.index[0]
+		d = self.disbursements
+		paid = d[d["status"] == "Disbursed"]
+		approved = d[d["status"] == "Approved"]
+		total_received = received.get(code, ZERO)
+		disbursed = sum(self.usd_by(paid, ["status"]).values(), ZERO)
+		committed = sum(self.usd_by(approved, ["status"]).values(), ZERO)
+		if disbursed + committed > total_received:
+			self.finding(
+				"FUND_OVERDRAWN",
+				"emergency_fund",
+				code,
+				"the emergency fund {fund} has disbursed {disbursed} USD and committed {committed} USD, "
+				"but received {received} USD",
+				disbursed + committed - total_received,
+				fund=code,
+				disbursed=f"{round_cents(disbursed):.2f}",
+				committed=f"{round_cents(committed):.2f}",
+				received=f"{round_cents(total_received):.2f}",
+			)
+
+		def breakdown(key: str) -> list[dict]:
+			paid_by, committed_by = self.usd_by(paid, [key]), self.usd_by(approved, [key])
+			return [
+				{key: k, "disbursed_usd": paid_by.get(k, ZERO), "committed_usd": committed_by.get(k, ZERO)}
+				for k in sorted(set(paid_by) | set(committed_by))
+			]
+
+		return {
+			"project_code": code,
+			"received_usd": total_received,
+			"disbursed_usd": disbursed,
+			"committed_usd": committed,
+			"available_usd": total_received - disbursed - committed,
+			"cases_assisted": int(paid["case_id"].nunique()),
+			"by_assistance_type": breakdown("assistance_type"),
+			"by_field_office": breakdown("field_office"),
+		}
+
+	def _disbursement_findings(self) -> None:
+		d = self.disbursements
+		if d.empty:
+			return
+		registered = set(self.cases["case_id"])
+		for row in d[d["status"].isin(["Approved", "Disbursed"]) & ~d["case_id"].isin(registered)].itertuples(
+			index=False
+		):
+			self.finding(
+				"UNMATCHED_DISBURSEMENT",
+				"disbursement",
+				row.disbursement_id,
+				"{disbursement} ({status}) names case {case}, which is not in the caseload",
+				self.rates.usd(row.ridx, int(row.cents)),
+				disbursement=row.disbursement_id,
+				status=row.status,
+				case=row.case_id,
+			)
+		live = d[d["status"] != "Rejected"].sort_values(["requested_date", "disbursement_id"], kind="stable")
+		extra = live[live.duplicated(["case_id", "assistance_type"], keep="first")]
+		if extra.empty:
+			return
+		first = live.drop_duplicates(["case_id", "assistance_type"], keep="first").set_index(
+			["case_id", "assistance_type"]
+		)
+		for row in extra.itertuples(index=False):
+			self.finding(
+				"DUPLICATE_DISBURSEMENT",
+				"disbursement",
+				row.disbursement_id,
+				"{disbursement} repeats {first}: case {case} already has a {assistance} request",
+				self.rates.usd(row.ridx, int(row.cents)),
+				disbursement=row.disbursement_id,
+				first=first.loc[(row.case_id, row.assistance_type), "disbursement_id"],
+				case=row.case_id,
+				assistance=row.assistance_type,
+			)
+
+	def _donors(self, outstanding: dict) -> list[dict]:
+		pledged = self.usd_by(self.contributions, ["donor_code"])
+		received = self.usd_by(self.receipts, ["donor_code"])
+		spent = self.usd_by(self.charged, ["donor_code"])
+		return [
+			{
+				"donor_code": code,
+				"name": name,
+				"donor_type": donor_type,
+				"pledged_usd": pledged.get(code, ZERO),
+				"received_usd": received.get(code, ZERO),
+				"outstanding_usd": outstanding.get(code, ZERO),
+				"spent_usd": spent.get(code, ZERO),
+			}
+			for code, name, donor_type in sorted(
+				zip(self.donors["donor_code"], self.donors["name"], self.donors["donor_type"], strict=True)
+			)
+		]
+
+
+def _in_group(cases: pd.DataFrame, group: str) -> np.ndarray:
+	gender = cases["gender"].to_numpy()
+	age = cases["age_group"].to_numpy()
+	child = age == "child"
+	adult = age == "adult"
+	female = gender == "female"
+	male = gender == "male"
+	return {
+		"women": female & adult,
+		"men": male & adult,
+		"girls": female & child,
+		"boys": male & child,
+		"children": child,
+		"adults": adult,
+		"women_and_children": (female & adult) | child,
+		"all": np.ones(len(cases), dtype=bool),
+	}[group]
+
+
+def _roll_up(projects: list[dict]) -> dict:
+	"""Exact sums of the projects' unrounded figures; rounded once later."""
+	out = {
+		"project_count": len(projects),
+		"projects_by_status": {status: 0 for status in spec.PROJECT_STATUSES},
+	}
+	for p in projects:
+		out["projects_by_status"][p["status"]] += 1
+	for figure in MONEY_FIGURES:
+		out[figure] = sum((p[figure] for p in projects), ZERO)
+	out["cases_assisted"] = sum(p["cases_assisted"] for p in projects)
+	return out
+
+
+def _round_figures(node):
+	"""Round every money figure once, half-up, to cents (rates are already at 4 places)."""
+	if isinstance(node, dict):
+		return {
+			k: (round_cents(v) if isinstance(v, Decimal) and k.endswith("_usd") else _round_figures(v))
+			for k, v in node.items()
+		}
+	if isinstance(node, list):
+		return [_round_figures(v) for v in node]
+	return node
