@@ -35,7 +35,7 @@ class Problem:
 		return {"file": self.file, "row": self.row, "column": self.column, "message": self.message}
 
 
-def problem(file: str, row: int | None, column: str | None, template: str, **params) -> Problem:
+def problem(file: str, row: int | None, column: str | None, template: str, /, **params) -> Problem:
 	return Problem(file, row, column, template, params)
 
 

@@ -31,6 +31,11 @@ class RawBundle:
 	source: str
 	files: dict[str, RawFile] = field(default_factory=dict)
 	problems: list[Problem] = field(default_factory=list)
+	broken: set[str] = field(default_factory=set)  # files present but unreadable
+
+	def readable(self, name: str) -> bool:
+		table = self.files.get(name)
+		return name not in self.broken and (table is None or table.usable)
 
 
 def read_bundle(path: str | Path) -> RawBundle:
@@ -72,7 +77,9 @@ def _read_folder(folder: Path, raw: RawBundle) -> None:
 			continue
 		data = (folder / name).read_bytes()
 		text = _decode(name, data, raw)
-		if text is not None:
+		if text is None:
+			raw.broken.add(name)
+		else:
 			_take_table(name, csv.reader(io.StringIO(text, newline="")), raw)
 
 
@@ -103,9 +110,11 @@ def _take_table(name: str, records, raw: RawBundle) -> None:
 		header = []
 	except csv.Error as error:
 		raw.problems.append(problem(name, 1, None, "unreadable CSV: {error}", error=str(error)))
+		raw.broken.add(name)
 		return
 	if not any(cell.strip() for cell in header):
 		raw.problems.append(problem(name, None, None, "the file is empty: it needs at least a header row"))
+		raw.broken.add(name)
 		return
 
 	usable = _check_header(name, file_spec, header, raw)

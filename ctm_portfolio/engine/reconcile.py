@@ -218,7 +218,7 @@ class _Reconciliation:
 		return self.rates.values[int(self.rates.index(pd.Series([currency]), day)[0])]
 
 	def finding(
-		self, code: str, entity: str, id_: str, template: str, amount: Decimal | None = None, **params
+		self, code: str, entity: str, id_: str, template: str, amount: Decimal | None = None, /, **params
 	):
 		self.findings.append(
 			Finding(code, entity, id_, template, params, None if amount is None else round_cents(amount))

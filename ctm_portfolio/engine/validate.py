@@ -106,7 +106,10 @@ def _cross_file_rules(
 
 	# Keys that exist, taken from the raw cells so that one bad row does not
 	# cascade into broken references elsewhere.
-	def keys(name: str, *columns: str) -> set:
+	def keys(name: str, *columns: str) -> set | None:
+		"""The keys present in ``name``; None when the file could not be read (no cascade)."""
+		if not raw.readable(name):
+			return None
 		table = raw.files.get(name)
 		if table is None:
 			return set()
@@ -122,7 +125,7 @@ def _cross_file_rules(
 	contribution_of = {r.contribution_id: r for r in rows["contributions.csv"]}
 
 	def ref(name: str, number: int, column: str, value, known: set, target: str) -> None:
-		if value is not None and value not in known:
+		if value is not None and known is not None and value not in known:
 			found.append(
 				problem(name, number, column, "'{value}' is not in {target}", value=value, target=target)
 			)
@@ -140,7 +143,7 @@ def _cross_file_rules(
 
 	for row, number in zip(rows["earmarks.csv"], numbers["earmarks.csv"], strict=True):
 		contribution = contribution_of.get(row.contribution_id)
-		if contribution and (contribution.project_code, row.module) not in modules:
+		if contribution and modules is not None and (contribution.project_code, row.module) not in modules:
 			found.append(
 				problem(
 					"earmarks.csv",
@@ -152,7 +155,7 @@ def _cross_file_rules(
 				)
 			)
 	for row, number in zip(rows["expenditures.csv"], numbers["expenditures.csv"], strict=True):
-		if row.project_code in projects and (row.project_code, row.module) not in modules:
+		if modules is not None and row.project_code in (projects or ()) and (row.project_code, row.module) not in modules:
 			found.append(
 				problem(
 					"expenditures.csv",
