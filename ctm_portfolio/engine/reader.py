@@ -60,6 +60,26 @@ def read_bundle(path: str | Path) -> RawBundle:
 	return raw
 
 
+def from_tables(tables: dict[str, list[dict[str, str]]], source: str = "<records>") -> RawBundle:
+	"""A bundle given as rows of cell texts per file (e.g. built from documents), read as a file would be."""
+	raw = RawBundle(source=source)
+	for name, rows in tables.items():
+		if name not in spec.FILES:
+			raw.problems.append(
+				problem(
+					name, None, None, "unknown file: a bundle holds only {files}", files=", ".join(spec.FILES)
+				)
+			)
+			continue
+		columns = list(spec.FILES[name].columns)
+		records = iter([columns, *([row.get(c, "") or "" for c in columns] for row in rows)])
+		_take_table(name, records, raw)
+	for name in spec.REQUIRED_FILES:
+		if name not in raw.files:
+			raw.problems.append(problem(name, None, None, "required file is missing: this is not a bundle"))
+	return raw
+
+
 def _read_folder(folder: Path, raw: RawBundle) -> None:
 	names = sorted(p.name for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
 	if not names:

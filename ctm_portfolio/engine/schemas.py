@@ -281,6 +281,7 @@ class CaseRow(Row):
 	exploitation: ExploitationList = ()
 	assistance: AssistanceList = ()
 	route: CountryList = ()
+	field_office: Text | None = None
 
 
 class DisbursementRow(Row):

@@ -119,7 +119,9 @@ FILES: dict[str, FileSpec] = {
 		FileSpec(
 			"cases.csv",
 			("case_id", "registration_date", "gender", "age_group", "country_of_assistance"),
-			("project_code", "citizenship", "exploitation", "assistance", "route"),
+			# field_office: an optional column this app adds (the contract allows extra columns in
+			# cases.csv); it says which field office holds the case, for field-office permissions.
+			("project_code", "citizenship", "exploitation", "assistance", "route", "field_office"),
 			key=("case_id",),
 			allow_extra_columns=True,
 		),

@@ -15,7 +15,7 @@ from pydantic import TypeAdapter, ValidationError
 from . import spec
 from .bundle import Bundle
 from .errors import BundleInvalid, Problem, problem
-from .reader import RawBundle, RawFile, read_bundle
+from .reader import RawBundle, RawFile, from_tables, read_bundle
 from .schemas import MODELS, Row
 
 _ADAPTERS = {name: TypeAdapter(list[model]) for name, model in MODELS.items()}
@@ -24,6 +24,11 @@ _ADAPTERS = {name: TypeAdapter(list[model]) for name, model in MODELS.items()}
 def load_bundle(path) -> Bundle:
 	"""Read and validate the bundle at ``path``; raise BundleInvalid with every problem."""
 	return validate(read_bundle(path))
+
+
+def validate_tables(tables: dict[str, list[dict[str, str]]], source: str = "<records>") -> Bundle:
+	"""Validate rows of cell texts per file (every rule, cross-file ones included)."""
+	return validate(from_tables(tables, source))
 
 
 def validate(raw: RawBundle) -> Bundle:
@@ -155,7 +160,11 @@ def _cross_file_rules(
 				)
 			)
 	for row, number in zip(rows["expenditures.csv"], numbers["expenditures.csv"], strict=True):
-		if modules is not None and row.project_code in (projects or ()) and (row.project_code, row.module) not in modules:
+		if (
+			modules is not None
+			and row.project_code in (projects or ())
+			and (row.project_code, row.module) not in modules
+		):
 			found.append(
 				problem(
 					"expenditures.csv",
@@ -256,7 +265,7 @@ def _one_emergency_fund(rows, numbers) -> list[Problem]:
 def _rates_present(rows, numbers, project_of, contribution_of) -> list[Problem]:
 	"""Every money row outside USD needs a rate dated on or before its value date."""
 	earliest: dict[str, date] = {}
-	for row, number in zip(rows["rates.csv"], numbers["rates.csv"], strict=True):
+	for row in rows["rates.csv"]:
 		if row.currency not in earliest or row.date < earliest[row.currency]:
 			earliest[row.currency] = row.date
 	found: list[Problem] = []
