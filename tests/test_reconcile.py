@@ -498,5 +498,7 @@ def test_donor_figures(tmp_path):
 
 @pytest.mark.parametrize("status", ["Pipeline", "Suspended"])
 def test_only_active_projects_are_underfunded(tmp_path, status):
-	bundle = Bundle().set("projects", status=status).set("contributions", amount="1").set("receipts", amount="1")
+	bundle = (
+		Bundle().set("projects", status=status).set("contributions", amount="1").set("receipts", amount="1")
+	)
 	assert codes(bundle.reconcile(tmp_path)) == []

@@ -116,3 +116,35 @@ def write_csv_bundle(tables: dict[str, list[dict[str, str]]], folder: str | Path
 				writer.writerow({c: record.get(c, "") for c in columns})
 		written.append(path)
 	return written
+
+
+def write_xlsx_bundle(tables: dict[str, list[dict[str, str]]], path: str | Path) -> Path:
+	"""Write tables of cell texts as a one-workbook bundle: a sheet per file, every cell as text."""
+	import xlsxwriter
+
+	path = Path(path)
+	path.parent.mkdir(parents=True, exist_ok=True)
+	workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
+	try:
+		for name in spec.FILE_ORDER:
+			if name not in tables:
+				continue
+			sheet = workbook.add_worksheet(spec.FILES[name].stem)
+			columns = spec.FILES[name].columns
+			sheet.write_row(0, 0, columns)
+			for i, record in enumerate(tables[name], start=1):
+				sheet.write_row(i, 0, [record.get(c, "") for c in columns])
+	finally:
+		workbook.close()
+	return path
+
+
+def read_csv_tables(folder: str | Path) -> dict[str, list[dict[str, str]]]:
+	"""The cell texts of a CSV bundle folder (no validation): for tools and tests."""
+	tables = {}
+	for name in spec.FILE_ORDER:
+		path = Path(folder) / name
+		if path.exists():
+			with path.open(encoding="utf-8-sig", newline="") as handle:
+				tables[name] = list(csv.DictReader(handle))
+	return tables
