@@ -7,7 +7,12 @@ app_description = (
 )
 app_email = "ctm-portfolio@example.org"
 app_license = "mit"
-required_apps = ["frappe"]
+# frappe itself is always installed; listing it here makes install-app look it up on GitHub.
+required_apps = []
 
-# Fixtures shipped with the app (roles and the like are created from these on install/migrate).
-fixtures = []
+# Keep the "auto-generated types" blocks of the DocType controllers up to date (developer mode).
+export_python_type_annotations = True
+
+# The app's roles: Role records synced from fixtures/role.json on install-app and on every migrate.
+CTM_ROLES = ["CTM Programme Manager", "CTM Finance Officer", "CTM Field Office", "CTM HQ Reviewer"]
+fixtures = [{"dt": "Role", "filters": [["name", "in", CTM_ROLES]]}]

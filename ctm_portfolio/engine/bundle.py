@@ -15,57 +15,62 @@ import pandas as pd
 from . import spec
 from .schemas import LIST_SEPARATOR, Row
 
+MONEY_COLUMNS = frozenset({"budget", "amount"})
+DATE_COLUMNS = frozenset(
+	{
+		"start_date",
+		"end_date",
+		"period_start",
+		"period_end",
+		"pledge_date",
+		"date",
+		"registration_date",
+		"requested_date",
+		"disbursed_date",
+	}
+)
+
 
 @dataclass
 class Bundle:
-	source: str
-	rows: dict[str, list[Row]] = field(default_factory=dict)
+	"""A valid bundle. ``frames`` hold one DataFrame per file (dates as day ordinals, -1 for
+	none; money as integer cents in ``<column>_cents``; other cells as Python values, None
+	for "not given"); ``rows`` gives the same rows as pydantic models, made on first use."""
 
-	def __post_init__(self) -> None:
-		for name in spec.FILE_ORDER:
-			self.rows.setdefault(name, [])
+	source: str
+	frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+	row_numbers: dict[str, np.ndarray] = field(default_factory=dict)
 
 	def __getitem__(self, name: str) -> list[Row]:
 		return self.rows[name]
 
 	@cached_property
-	def frames(self) -> dict[str, pd.DataFrame]:
-		"""One DataFrame per file: dates as day ordinals (int64), money as integer cents."""
-		return {name: _frame(name, self.rows[name]) for name in spec.FILE_ORDER}
+	def rows(self) -> dict[str, list[Row]]:
+		return {name: _models(name, frame) for name, frame in self.frames.items()}
+
+	def row_count(self) -> int:
+		return sum(len(frame) for frame in self.frames.values())
 
 
-_MONEY = {"budget", "amount"}
-_DATES = {
-	"start_date",
-	"end_date",
-	"period_start",
-	"period_end",
-	"pledge_date",
-	"date",
-	"registration_date",
-	"requested_date",
-	"disbursed_date",
-}
+def _models(name: str, frame: pd.DataFrame) -> list[Row]:
+	from .schemas import MODELS
 
-
-def _frame(name: str, rows: list[Row]) -> pd.DataFrame:
-	columns = spec.FILES[name].columns
-	data: dict[str, object] = {}
-	for column in columns:
-		values = [getattr(row, column) for row in rows]
-		if column in _MONEY:
-			data[column + "_cents"] = np.fromiter(
-				(int(v.scaleb(2)) for v in values), dtype=np.int64, count=len(values)
-			)
-		elif column in _DATES:
-			data[column] = np.fromiter(
-				(v.toordinal() if v is not None else -1 for v in values), dtype=np.int64, count=len(values)
-			)
-		elif column == "usd_per_unit":
-			data[column] = pd.Series(values, dtype=object)
+	model = MODELS[name]
+	if not len(frame):
+		return []
+	columns = {}
+	for column in model.model_fields:
+		if column in MONEY_COLUMNS:
+			columns[column] = [Decimal(int(c)).scaleb(-2) for c in frame[f"{column}_cents"]]
+		elif column in DATE_COLUMNS:
+			columns[column] = [date.fromordinal(int(d)) if d >= 0 else None for d in frame[column]]
 		else:
-			data[column] = pd.Series(values, dtype=object)
-	return pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
+			columns[column] = frame[column].tolist()
+	names = list(columns)
+	return [
+		model.model_construct(**dict(zip(names, values, strict=True)))
+		for values in zip(*columns.values(), strict=True)
+	]
 
 
 def to_cells(row: Row) -> dict[str, str]:

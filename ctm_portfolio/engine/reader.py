@@ -13,17 +13,25 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 from . import spec
 from .errors import Problem, problem
 
 
 @dataclass
 class RawFile:
+	"""One file's cells as text ("" = not given), only the columns the contract knows."""
+
 	name: str
 	header: list[str]
-	rows: list[dict[str, str]] = field(default_factory=list)  # non-empty cells only
-	row_numbers: list[int] = field(default_factory=list)  # the header is row 1
+	frame: pd.DataFrame
+	row_numbers: np.ndarray  # of each row in ``frame``; the header is row 1
 	usable: bool = True  # False when a required column is missing: rows are not checked
+
+	def __len__(self) -> int:
+		return len(self.frame)
 
 
 @dataclass
@@ -99,7 +107,7 @@ def _read_folder(folder: Path, raw: RawBundle) -> None:
 		text = _decode(name, data, raw)
 		if text is None:
 			raw.broken.add(name)
-		else:
+		elif not _take_csv_fast(name, text, raw):
 			_take_table(name, csv.reader(io.StringIO(text, newline="")), raw)
 
 
@@ -121,9 +129,39 @@ def _decode(name: str, data: bytes, raw: RawBundle) -> str | None:
 		return None
 
 
+def _take_csv_fast(name: str, text: str, raw: RawBundle) -> bool:
+	"""Read a well-formed CSV with pandas' C parser; False sends it to the careful path."""
+	try:
+		header = next(csv.reader(io.StringIO(text, newline="")))
+	except (StopIteration, csv.Error):
+		return False
+	if not header or len(set(header)) != len(header) or "" in header:
+		return False
+	try:
+		# header=None: the C parser then refuses a row with more cells than the header.
+		frame = pd.read_csv(
+			io.StringIO(text),
+			header=None,
+			dtype=str,
+			keep_default_na=False,
+			na_filter=False,
+			skip_blank_lines=False,
+			engine="c",
+		)
+	except (pd.errors.ParserError, ValueError):
+		return False  # e.g. a row with too many cells: the careful path names it
+	if frame.shape[1] != len(header) or list(frame.iloc[0]) != header:
+		return False
+	frame = frame.iloc[1:].fillna("")
+	frame.columns = header
+	filled = (frame != "").to_numpy().any(axis=1) if len(frame.columns) else np.zeros(len(frame), bool)
+	numbers = np.arange(2, len(frame) + 2, dtype=np.int64)[filled]
+	_store(name, header, frame[filled], numbers, raw)
+	return True
+
+
 def _take_table(name: str, records, raw: RawBundle) -> None:
-	"""Take a table (an iterator of lists of cell texts) into ``raw.files[name]``."""
-	file_spec = spec.FILES[name]
+	"""Take a table (an iterator of lists of cell texts) into ``raw.files[name]``, row by row."""
 	try:
 		header = next(records)
 	except StopIteration:
@@ -137,13 +175,9 @@ def _take_table(name: str, records, raw: RawBundle) -> None:
 		raw.broken.add(name)
 		return
 
-	usable = _check_header(name, file_spec, header, raw)
-	table = RawFile(name=name, header=header, usable=usable)
-	raw.files[name] = table
-	known = set(file_spec.columns)
-	keep = [(i, column) for i, column in enumerate(header) if column in known]
 	width = len(header)
-	rows, numbers = table.rows, table.row_numbers
+	kept: list[list[str]] = []
+	numbers: list[int] = []
 	row_number = 1
 	try:
 		for cells in records:
@@ -162,10 +196,30 @@ def _take_table(name: str, records, raw: RawBundle) -> None:
 					)
 				)
 				continue
-			rows.append({column: cells[i] for i, column in keep if i < len(cells) and cells[i] != ""})
+			kept.append(cells + [""] * (width - len(cells)))
 			numbers.append(row_number)
 	except csv.Error as error:
 		raw.problems.append(problem(name, row_number + 1, None, "unreadable CSV: {error}", error=str(error)))
+	# Positional columns, so that a header naming a column twice still reads.
+	frame = (
+		pd.DataFrame(kept, columns=range(width), dtype=object) if kept else pd.DataFrame(columns=range(width))
+	)
+	_store(name, header, frame, np.asarray(numbers, dtype=np.int64), raw, positional=True)
+
+
+def _store(
+	name: str, header: list[str], frame: pd.DataFrame, numbers: np.ndarray, raw: RawBundle, positional=False
+) -> None:
+	file_spec = spec.FILES[name]
+	usable = _check_header(name, file_spec, header, raw)
+	known = [c for c in file_spec.columns if c in header]
+	if positional:
+		frame = frame[[header.index(c) for c in known]]
+		frame.columns = known
+	else:
+		frame = frame[known]
+	frame = frame.reset_index(drop=True).astype(object)
+	raw.files[name] = RawFile(name=name, header=header, frame=frame, row_numbers=numbers, usable=usable)
 
 
 def _check_header(name: str, file_spec: spec.FileSpec, header: list[str], raw: RawBundle) -> bool:

@@ -1,0 +1,9 @@
+# Copyright (c) 2026, ctm_portfolio developers and Contributors
+# See license.txt
+
+# import frappe
+from frappe.tests.utils import FrappeTestCase
+
+
+class TestCTMEmergencyDisbursement(FrappeTestCase):
+	pass
