@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import itertools
 import math
 import random
 from dataclasses import dataclass, field
@@ -245,7 +246,7 @@ CURRENCIES = tuple(sorted(_RATE_ANCHORS))
 
 
 def _interpolate(anchors: list[tuple[int, float]], t: float) -> float:
-	for (y0, v0), (y1, v1) in zip(anchors, anchors[1:], strict=False):
+	for (y0, v0), (y1, v1) in itertools.pairwise(anchors):
 		if t <= y1:
 			return v0 + (v1 - v0) * (t - y0) / (y1 - y0)
 	return anchors[-1][1]
@@ -636,14 +637,17 @@ def _add_months(day: date, months: int) -> date:
 	return date(index // 12, index % 12 + 1, 1)
 
 
-def _pick(rng: random.Random, weighted):
-	total = sum(weight for _, weight in weighted)
-	point = rng.random() * total
-	for item, weight in weighted:
-		point -= weight
-		if point < 0:
-			return item
-	return weighted[-1][0]
+@lru_cache(maxsize=256)
+def _cumulative(weighted: tuple) -> tuple[tuple, tuple[float, ...]]:
+	items = tuple(item for item, _ in weighted)
+	return items, tuple(itertools.accumulate(float(weight) for _, weight in weighted))
+
+
+def _pick(rng: random.Random, weighted, k: int | None = None):
+	"""One item of ``((item, weight), ...)`` drawn by weight; a list of ``k`` when k is given."""
+	items, cumulative = _cumulative(tuple(weighted))
+	drawn = rng.choices(items, cum_weights=cumulative, k=1 if k is None else k)
+	return drawn[0] if k is None else drawn
 
 
 def _allocate(total: int, weights: list[float], minimum: int = 0) -> list[int]:
@@ -786,7 +790,8 @@ class _Generator:
 		return max(unit, units // unit * unit) * 100
 
 	def day(self, first: date, last: date) -> date:
-		return date.fromordinal(self.rng.randint(first.toordinal(), last.toordinal()))
+		start = first.toordinal()
+		return date.fromordinal(start + int(self.rng.random() * (last.toordinal() - start + 1)))
 
 	# -- projects --------------------------------------------------------------------------
 
@@ -959,7 +964,7 @@ class _Generator:
 	def random_contributions(self, p: _Project) -> None:
 		rng = self.rng
 		count = _pick(rng, ((1, 45), (2, 35), (3, 20)))
-		cover = 1.02 + 0.08 * rng.random() if rng.random() < 0.4 else 0.45 + 0.52 * rng.random()
+		cover = 1.02 + 0.08 * rng.random() if rng.random() < 0.5 else 0.5 + 0.47 * rng.random()
 		shares = [0.5 + rng.random() for _ in range(count)]
 		budget = float(p.total_budget_usd)
 		for number in range(1, count + 1):
@@ -968,6 +973,8 @@ class _Generator:
 			]
 			pledge = max(p.start + timedelta(days=rng.randint(-120, 60)), date(RATE_FIRST_YEAR, 1, 1))
 			status = _pick(rng, (("Signed", 78), ("Pledged", 17), ("Cancelled", 5)))
+			if number == 1 and status != "Signed":  # the first donor of a project has signed
+				status = "Signed"
 			unit = 10000 if donor.currency == "JPY" else 100
 			amount = self.in_currency(
 				budget * cover * shares[number - 1] / sum(shares), donor.currency, pledge, unit
@@ -1005,10 +1012,12 @@ class _Generator:
 			labels = [group for group, n in profile.groups for _ in range(n)]
 			rng.shuffle(labels)
 		else:
-			labels = [_pick(rng, profile.groups) for _ in range(count)]
+			labels = _pick(rng, profile.groups, count)
 		made = []
 		base, extra = profile.assistance
-		for gender, age in labels:
+		exploitations = _pick(rng, profile.exploitation, len(labels))
+		code = project.code if project else ""
+		for (gender, age), exploited in zip(labels, exploitations, strict=True):
 			citizenship = rng.choice(profile.citizenship)
 			assisted_in = rng.choice(profile.assisted_in)
 			if assisted_in != citizenship:
@@ -1016,19 +1025,19 @@ class _Generator:
 			else:
 				abroad = [d for d in profile.destinations if d != citizenship]
 				route = (citizenship, rng.choice(abroad)) if abroad else (citizenship,)
-			exploitation = [_pick(rng, profile.exploitation)]
-			if rng.random() < 0.1:
-				exploitation.append(_pick(rng, profile.exploitation))
+			exploitation = (
+				(exploited, _pick(rng, profile.exploitation)) if rng.random() < 0.1 else (exploited,)
+			)
 			assistance = [*base, *(word for word in extra if rng.random() < 0.35)]
 			case = _Case(
 				seq=len(self.cases),
-				project=project.code if project else "",
+				project=code,
 				registered=self.day(first, last),
 				gender=gender,
 				age=age,
 				citizenship=citizenship,
 				assisted_in=assisted_in,
-				exploitation=_ordered(exploitation),
+				exploitation=_ordered(exploitation) if len(exploitation) > 1 else exploitation,
 				assistance=_ordered(assistance),
 				route=route,
 			)
@@ -1141,9 +1150,13 @@ class _Generator:
 		names = modules or [name for name, _ in p.modules]
 		budget_of = dict((name, cents) for name, cents in p.modules)
 		per_module = _allocate(count, [float(budget_of[name]) for name in names])
+		# A project spends about what it has been paid, not its whole budget.
+		received = sum((c.receipt_sums[-1] for c in p.contributions if c.receipt_sums), ZERO)
+		funded = min(1.0, float(received / p.total_budget_usd)) if p.total_budget_usd else 1.0
+		burn = p.burn * max(funded, 0.5)
 		planned = []
 		for name, n in zip(names, per_module, strict=True):
-			mean = budget_of[name] * p.burn / n if n else 0
+			mean = budget_of[name] * burn / n if n else 0
 			for _ in range(n):
 				planned.append((self.day(p.start, p.end), name, max(100, int(mean * (0.5 + rng.random())))))
 		planned.sort(key=lambda item: (item[0], names.index(item[1])))
@@ -1161,7 +1174,7 @@ class _Generator:
 
 	def fund_profile(self) -> _CaseProfile:
 		return _CaseProfile(
-			groups=_MIX["women"][:4] + ((("male", "adult"), 8),),
+			groups=(*_MIX["women"][:4], (("male", "adult"), 8)),
 			citizenship=(
 				"NG",
 				"GH",
@@ -1337,6 +1350,7 @@ class _Generator:
 				"exploitation": ";".join(c.exploitation),
 				"assistance": ";".join(c.assistance),
 				"route": ";".join(c.route),
+				"field_office": _OFFICE[c.assisted_in],
 			}
 			for c in sorted(self.cases, key=lambda c: c.id)
 		]
@@ -1485,8 +1499,8 @@ def _named_projects(g: _Generator) -> dict[str, _Project]:
 		"2005-12-31",
 		"USD",
 		[
-			("Emergency assistance fund (case-by-case)", "800000.00"),
-			("Programme management (Geneva)", "100000.00"),
+			("Emergency assistance fund (case-by-case)", "400000.00"),
+			("Programme management (Geneva)", "60000.00"),
 		],
 		emergency=True,
 		charge_share=0.0,
@@ -1928,7 +1942,7 @@ def build_demo() -> dict[str, list[dict[str, str]]]:
 	synthetic = [
 		g.random_project(
 			f"{SYNTHETIC_PREFIX}{number:03d}",
-			(date(2002, 1, 1), date(2003, 12, 1)),
+			(date(2002, 1, 1), date(2003, 10, 1)),
 			_SNAPSHOT,
 			(60_000.0, 400_000.0),
 			**_PLANT_PROFILES.get(number, {}),
