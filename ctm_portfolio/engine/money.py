@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import decimal
-import re
 from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
@@ -14,28 +13,6 @@ ZERO = Decimal(0)
 CONTEXT = decimal.Context(
 	prec=60, rounding=ROUND_HALF_UP, traps=[decimal.InvalidOperation, decimal.DivisionByZero]
 )
-
-_AMOUNT = re.compile(r"^-?\d+(\.\d+)?$")
-
-
-def exact_context() -> decimal.localcontext:
-	return decimal.localcontext(CONTEXT)
-
-
-def parse_decimal(text: str, places: int, what: str = "amount") -> Decimal:
-	"""Parse a plain decimal (no sign, exponent or separators) with at most ``places`` places.
-
-	Raises ValueError with a message meant for the user.
-	"""
-	if not _AMOUNT.match(text):
-		raise ValueError(f"'{text}' is not a plain decimal number (digits, one '.', no separators)")
-	if text.startswith("-"):
-		raise ValueError(f"{what} must not be negative: '{text}'")
-	_whole, _, frac = text.partition(".")
-	if len(frac) > places:
-		raise ValueError(f"{what} has more than {places} decimal places: '{text}'")
-	return Decimal(text)
-
 
 def round_cents(value: Decimal) -> Decimal:
 	return value.quantize(CENT, rounding=ROUND_HALF_UP, context=CONTEXT)

@@ -142,7 +142,7 @@ def _take_csv_fast(name: str, text: str, raw: RawBundle) -> bool:
 		frame = pd.read_csv(
 			io.StringIO(text),
 			header=None,
-			dtype=str,
+			dtype=object,
 			keep_default_na=False,
 			na_filter=False,
 			skip_blank_lines=False,
@@ -152,9 +152,15 @@ def _take_csv_fast(name: str, text: str, raw: RawBundle) -> bool:
 		return False  # e.g. a row with too many cells: the careful path names it
 	if frame.shape[1] != len(header) or list(frame.iloc[0]) != header:
 		return False
-	frame = frame.iloc[1:].fillna("")
+	frame = frame.iloc[1:]
 	frame.columns = header
-	filled = (frame != "").to_numpy().any(axis=1) if len(frame.columns) else np.zeros(len(frame), bool)
+	if frame.iloc[:, -1].isna().to_numpy().any():  # a row with fewer cells than the header
+		frame = frame.fillna("")
+	# Blank lines: only rows whose first cell is empty can be blank.
+	filled = np.ones(len(frame), dtype=bool)
+	maybe = np.flatnonzero(frame.iloc[:, 0].to_numpy() == "")
+	if len(maybe):
+		filled[maybe] = (frame.iloc[maybe] != "").to_numpy().any(axis=1)
 	numbers = np.arange(2, len(frame) + 2, dtype=np.int64)[filled]
 	_store(name, header, frame[filled], numbers, raw)
 	return True
@@ -218,7 +224,9 @@ def _store(
 		frame.columns = known
 	else:
 		frame = frame[known]
-	frame = frame.reset_index(drop=True).astype(object)
+	frame = frame.reset_index(drop=True)
+	if any(dtype.kind != "O" for dtype in frame.dtypes):
+		frame = frame.astype(object)
 	raw.files[name] = RawFile(name=name, header=header, frame=frame, row_numbers=numbers, usable=usable)
 
 

@@ -21,6 +21,7 @@ from .bundle import Bundle
 from .money import RATE_PLACES, ZERO, exact_context, round_cents
 
 ERROR, WARNING = "error", "warning"
+RATE_SCALE = 10  # rates have at most 10 decimal places
 SEVERITY_RANK = {WARNING: 1, ERROR: 2}
 
 FINDINGS: dict[str, tuple[str, str]] = {
@@ -86,6 +87,8 @@ class Rates:
 	def __init__(self, frame: pd.DataFrame):
 		rates = frame[frame["currency"] != "USD"].sort_values(["date", "currency"], kind="stable")
 		self.values: list[Decimal] = [Decimal(1), *rates["usd_per_unit"].tolist()]
+		# The same rates as exact integers in units of 1e-10 (a rate has at most 10 places).
+		self.scaled: list[int] = [int(v.scaleb(RATE_SCALE)) for v in self.values]
 		self.table = pd.DataFrame(
 			{
 				"currency": rates["currency"].to_numpy(dtype=object),
@@ -127,6 +130,7 @@ class _Reconciliation:
 		frames = bundle.frames
 		self.rates = Rates(frames["rates.csv"])
 		self.findings: list[Finding] = []
+		self._rate_cache: dict[tuple[str, int], Decimal] = {}
 
 		self.projects = frames["projects.csv"].set_index("project_code", drop=False)
 		self.modules = frames["modules.csv"]
@@ -202,12 +206,18 @@ class _Reconciliation:
 		if frame.empty:
 			return {}
 		grouped = frame.groupby([*keys, "ridx"], sort=False)["cents"].sum()
-		values = self.rates.values
-		totals: dict = defaultdict(Decimal)
-		single = len(keys) == 1
-		for index, cents in zip(grouped.index, grouped.to_numpy(), strict=True):
-			totals[index[0] if single else index[:-1]] += values[index[-1]] * int(cents)
-		return {key: total / 100 for key, total in totals.items()}
+		scaled = self.rates.scaled
+		ridx = grouped.index.get_level_values(-1).tolist()
+		group_keys = (
+			grouped.index.get_level_values(0).tolist()
+			if len(keys) == 1
+			else grouped.index.droplevel(-1).tolist()
+		)
+		# Python integers: cents x rate in units of 1e-12 USD, exact at any size.
+		totals: dict = {}
+		for key, rate, cents in zip(group_keys, ridx, grouped.tolist(), strict=True):
+			totals[key] = totals.get(key, 0) + scaled[rate] * cents
+		return {key: Decimal(total).scaleb(-2 - RATE_SCALE) for key, total in totals.items()}
 
 	def cents_by(self, frame: pd.DataFrame, key: str, column: str = "cents") -> dict:
 		if frame.empty:
@@ -215,7 +225,10 @@ class _Reconciliation:
 		return {k: int(v) for k, v in frame.groupby(key, sort=False)[column].sum().items()}
 
 	def rate_at(self, currency: str, day: int) -> Decimal:
-		return self.rates.values[int(self.rates.index(pd.Series([currency]), day)[0])]
+		key = (currency, day)
+		if key not in self._rate_cache:
+			self._rate_cache[key] = self.rates.values[int(self.rates.index(pd.Series([currency]), day)[0])]
+		return self._rate_cache[key]
 
 	def finding(
 		self, code: str, entity: str, id_: str, template: str, amount: Decimal | None = None, /, **params
@@ -238,18 +251,17 @@ class _Reconciliation:
 		budget_by_module = self.usd_by(modules, ["project_code", "module"])
 		earmarked_by_module = self.usd_by(self.earmarks, ["project_code", "module"])
 		spent_by_module = self.usd_by(self.expenditures, ["project_code", "module"])
-		budget = self.usd_by(modules, ["project_code"])
+		budget = _roll(budget_by_module)
 		pledged = self.usd_by(self.contributions, ["project_code"])
 		received = self.usd_by(self.receipts, ["project_code"])
-		spent = self.usd_by(self.expenditures, ["project_code"])
+		spent = _roll(spent_by_module)
 		outstanding, outstanding_by_donor = self._outstanding()
-		cases_by_project = (
-			self.cases.dropna(subset=["project_code"]).groupby("project_code")["case_id"].nunique()
-		)
+		# case_id is unique in the caseload: a count of rows is a count of distinct cases
+		cases_by_project = self.cases["project_code"].value_counts()
 
 		projects = []
-		for code in sorted(self.projects.index):
-			p = self.projects.loc[code]
+		for p in self.projects.sort_index().to_dict("records"):
+			code = p["project_code"]
 			b, pl, rc, sp = (d.get(code, ZERO) for d in (budget, pledged, received, spent))
 			assisted = int(cases_by_project.get(code, 0))
 			gap = max(b - pl, ZERO)
@@ -363,48 +375,75 @@ class _Reconciliation:
 		out: dict[str, list[dict]] = defaultdict(list)
 		if self.targets.empty:
 			return out
-		cases = self.cases.dropna(subset=["project_code"])
-		by_project = {code: frame for code, frame in cases.groupby("project_code", sort=False)}
-		for t in self.targets.itertuples(index=False):
-			project = self.projects.loc[t.project_code]
-			start = t.period_start if t.period_start >= 0 else int(project["start_date"])
-			end = t.period_end if t.period_end >= 0 else int(project["end_date"])
-			group = by_project.get(t.project_code)
-			assisted = 0
-			if group is not None:
-				day = group["registration_date"].to_numpy()
-				mask = (day >= start) & (day <= end) & _in_group(group, t.beneficiary_group)
-				if t.assistance_type is not None:
-					mask &= np.fromiter(
-						(t.assistance_type in a for a in group["assistance"]), bool, len(group)
-					)
-				assisted = int(group.loc[mask, "case_id"].nunique())
-			row = {
-				"beneficiary_group": t.beneficiary_group,
-				"assistance_type": t.assistance_type,
-				"period_start": date.fromordinal(start),
-				"period_end": date.fromordinal(end),
-				"target": int(t.target),
-				"assisted": assisted,
-			}
-			out[t.project_code].append(row)
-			if end <= self.day and assisted < t.target:
-				suffix = f"/{t.assistance_type}" if t.assistance_type else ""
+		t = self.targets.reset_index(drop=True)
+		start = t["period_start"].where(
+			t["period_start"] >= 0, t["project_code"].map(self.projects["start_date"])
+		)
+		end = t["period_end"].where(t["period_end"] >= 0, t["project_code"].map(self.projects["end_date"]))
+		t = t.assign(tid=np.arange(len(t)), start=start.astype(np.int64), end=end.astype(np.int64))
+		assisted = self._assisted(t)
+
+		for row in t.assign(assisted=assisted).itertuples(index=False):
+			first, last = date.fromordinal(row.start), date.fromordinal(row.end)
+			out[row.project_code].append(
+				{
+					"beneficiary_group": row.beneficiary_group,
+					"assistance_type": row.assistance_type,
+					"period_start": first,
+					"period_end": last,
+					"target": int(row.target),
+					"assisted": int(row.assisted),
+				}
+			)
+			if row.end <= self.day and row.assisted < row.target:
+				suffix = f"/{row.assistance_type}" if row.assistance_type else ""
 				self.finding(
 					"TARGET_SHORTFALL",
 					"target",
-					f"{t.project_code}/{t.beneficiary_group}{suffix}/{date.fromordinal(start).isoformat()}",
+					f"{row.project_code}/{row.beneficiary_group}{suffix}/{first.isoformat()}",
 					"{project}: {assisted} of {target} {group} assisted in the period {start} to {end}",
-					project=t.project_code,
-					assisted=assisted,
-					target=int(t.target),
-					group=t.beneficiary_group,
-					start=date.fromordinal(start).isoformat(),
-					end=date.fromordinal(end).isoformat(),
+					project=row.project_code,
+					assisted=int(row.assisted),
+					target=int(row.target),
+					group=row.beneficiary_group,
+					start=first.isoformat(),
+					end=last.isoformat(),
 				)
 		for rows in out.values():
 			rows.sort(key=lambda r: (r["beneficiary_group"], r["assistance_type"] or "", r["period_start"]))
 		return out
+
+	def _assisted(self, targets: pd.DataFrame) -> np.ndarray:
+		"""Distinct cases per target: of its project, registered in its period, in its group,
+		with its assistance type when it names one. One join of targets to cases."""
+		cases = self.cases[self.cases["project_code"].notna()]
+		codes = pd.Index(self.projects.index)  # join on integer positions, not on text
+		left = targets[["tid", "beneficiary_group", "assistance_type", "start", "end"]].assign(
+			pid=codes.get_indexer(targets["project_code"])
+		)
+		right = cases[["registration_date", "gender", "age_group", "assistance"]].assign(
+			pid=codes.get_indexer(cases["project_code"])
+		)
+		pairs = left.merge(right, on="pid")
+		if pairs.empty:
+			return np.zeros(len(targets), dtype=np.int64)
+		day = pairs["registration_date"].to_numpy()
+		keep = (day >= pairs["start"].to_numpy()) & (day <= pairs["end"].to_numpy()) & _in_groups(pairs)
+		named = pairs["assistance_type"].notna().to_numpy()
+		if named.any():
+			has = np.fromiter(
+				(
+					kind in given
+					for kind, given in zip(
+						pairs["assistance_type"][named], pairs["assistance"][named], strict=True
+					)
+				),
+				dtype=bool,
+				count=int(named.sum()),
+			)
+			keep[named] &= has
+		# case_id is unique in the caseload, so each pair is a distinct case of its target.
+		return np.bincount(pairs["tid"].to_numpy()[keep], minlength=len(targets))
 
 	def _contribution_findings(self) -> None:
 		c = self.contributions
@@ -594,14 +633,22 @@ class _Reconciliation:
 		]
 
 
-def _in_group(cases: pd.DataFrame, group: str) -> np.ndarray:
-	gender = cases["gender"].to_numpy()
-	age = cases["age_group"].to_numpy()
-	child = age == "child"
-	adult = age == "adult"
-	female = gender == "female"
-	male = gender == "male"
-	return {
+def _roll(by_pair: dict) -> dict:
+	"""Totals by the first part of a two-part key (e.g. project from (project, module)), exactly."""
+	totals: dict = {}
+	for (first, _), value in by_pair.items():
+		totals[first] = totals.get(first, ZERO) + value
+	return totals
+
+
+def _in_groups(pairs: pd.DataFrame) -> np.ndarray:
+	"""Whether each case is in its target's beneficiary group (the contract's membership)."""
+	gender = pairs["gender"].to_numpy()
+	age = pairs["age_group"].to_numpy()
+	group = pairs["beneficiary_group"].to_numpy()
+	child, adult = age == "child", age == "adult"
+	female, male = gender == "female", gender == "male"
+	members = {
 		"women": female & adult,
 		"men": male & adult,
 		"girls": female & child,
@@ -609,8 +656,13 @@ def _in_group(cases: pd.DataFrame, group: str) -> np.ndarray:
 		"children": child,
 		"adults": adult,
 		"women_and_children": (female & adult) | child,
-		"all": np.ones(len(cases), dtype=bool),
-	}[group]
+		"all": np.ones(len(pairs), dtype=bool),
+	}
+	out = np.zeros(len(pairs), dtype=bool)
+	for name, member in members.items():
+		chosen = group == name
+		out[chosen] = member[chosen]
+	return out
 
 
 def _roll_up(projects: list[dict]) -> dict:
@@ -631,7 +683,13 @@ def _round_figures(node):
 	"""Round every money figure once, half-up, to cents (rates are already at 4 places)."""
 	if isinstance(node, dict):
 		return {
-			k: (round_cents(v) if isinstance(v, Decimal) and k.endswith("_usd") else _round_figures(v))
+			k: (
+				round_cents(v)
+				if isinstance(v, Decimal) and k.endswith("_usd")
+				else v
+				if k == "targets"  # counts and dates only
+				else _round_figures(v)
+			)
 			for k, v in node.items()
 		}
 	if isinstance(node, list):

@@ -17,7 +17,6 @@ from pydantic_core import PydanticCustomError
 
 from . import spec
 from .iso import COUNTRIES, CURRENCIES
-from .money import parse_decimal
 
 LIST_SEPARATOR = ";"
 
@@ -54,25 +53,27 @@ def parse_date(value) -> date:
 
 def _decimal_validator(places: int, minimum: str, what: str):
 	"""Build a validator of a plain decimal with at most ``places`` places, > 0 or >= 0."""
+	plain = re.compile(rf"^\d+(\.\d{{1,{places}}})?$")
 
-	@lru_cache(maxsize=65536)
+	def refuse(text: str) -> PydanticCustomError:
+		if text.startswith("-") and _NUMBER.match(text[1:]):
+			return invalid("{what} must not be negative: '{value}'", what=what, value=text)
+		if _NUMBER.match(text):
+			return invalid(
+				"{what} has more than {places} decimal places: '{value}'",
+				what=what,
+				places=places,
+				value=text,
+			)
+		return invalid(
+			"'{value}' is not a plain decimal number (digits and one '.', no separators)", value=text
+		)
+
 	def parse(text: str) -> Decimal:
-		try:
-			value = parse_decimal(text, places, what)
-		except ValueError:
-			if text.startswith("-"):
-				raise invalid("{what} must not be negative: '{value}'", what=what, value=text) from None
-			if re.match(r"^\d+\.\d+$", text):
-				raise invalid(
-					"{what} has more than {places} decimal places: '{value}'",
-					what=what,
-					places=places,
-					value=text,
-				) from None
-			raise invalid(
-				"'{value}' is not a plain decimal number (digits and one '.', no separators)", value=text
-			) from None
-		if minimum == "gt0" and value <= 0:
+		if not plain.match(text):
+			raise refuse(text)
+		value = Decimal(text)
+		if minimum == "gt0" and not value:
 			raise invalid("{what} must be greater than 0: '{value}'", what=what, value=text)
 		return value
 
@@ -82,6 +83,9 @@ def _decimal_validator(places: int, minimum: str, what: str):
 		return parse(_as_text(value))
 
 	return PlainValidator(validate)
+
+
+_NUMBER = re.compile(r"^\d+(\.\d+)?$")
 
 
 def _vocabulary(words: tuple[str, ...], what: str):

@@ -20,7 +20,8 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from pydantic import TypeAdapter, ValidationError
+from pydantic import PlainValidator, TypeAdapter, ValidationError
+from pydantic_core import PydanticCustomError
 
 from . import spec
 from .bundle import DATE_COLUMNS, MONEY_COLUMNS, Bundle
@@ -85,13 +86,31 @@ def _field_type(annotation):
 	return annotation
 
 
-_ADAPTERS: dict[tuple[str, str], TypeAdapter | None] = {}
-for _name, _model in MODELS.items():
-	for _column, _field in _model.model_fields.items():
-		_type = _field_type(_field.annotation)
-		if _field.metadata:
-			_type = typing.Annotated[(_type, *_field.metadata)]
-		_ADAPTERS[(_name, _column)] = None if _type == Text else TypeAdapter(_type)
+def _cell_validator(field):
+	"""The callable pydantic runs on a cell of this field (None for free text).
+
+	A field whose type is one PlainValidator is validated by that very function (pydantic
+	would call it and nothing else); any other type goes through a pydantic TypeAdapter.
+	"""
+	kind = _field_type(field.annotation)
+	if field.metadata:
+		kind = typing.Annotated[(kind, *field.metadata)]
+	if kind == Text:
+		return None
+	plain = [m for m in field.metadata if isinstance(m, PlainValidator)]
+	if len(field.metadata) == 1 and plain:
+		return plain[0].func
+	inner = typing.get_args(kind)[1:] if typing.get_origin(kind) is typing.Annotated else ()
+	if len(inner) == 1 and isinstance(inner[0], PlainValidator):
+		return inner[0].func
+	return TypeAdapter(kind).validate_python
+
+
+_VALIDATORS = {
+	(name, column): _cell_validator(field)
+	for name, model in MODELS.items()
+	for column, field in model.model_fields.items()
+}
 
 
 def from_pydantic(name: str, number: int | None, column: str | None, error: dict) -> Problem:
@@ -112,63 +131,97 @@ def _check_cells(table: RawFile, problems: list[Problem]) -> _Checked:
 	frame, numbers = table.frame, table.row_numbers
 	rows = len(frame)
 	bad = np.zeros(rows, dtype=bool)
-	typed: dict[str, object] = {}
+	typed: dict[str, np.ndarray] = {}
 	for column, field in model.model_fields.items():
 		if column in frame.columns:
 			values = frame[column].to_numpy(dtype=object)
 		else:
 			values = np.full(rows, "", dtype=object)
-		empty = values == ""
-		if empty.any() and field.is_required():
+		required = field.is_required()
+		default = None if required else field.default
+		validator = _VALIDATORS[(name, column)]
+		if validator is None:  # free text: only "given or not"
+			empty = values == ""
+			out = values.copy()
+			out[empty] = default
+			typed[column] = out
+			if required and empty.any():
+				for number in numbers[empty]:
+					problems.append(problem(name, int(number), column, "a value is required"))
+				bad |= empty
+			continue
+		# Each distinct text once: ``codes`` points every row at its text in ``texts``.
+		codes, texts = pd.factorize(values)
+		out = _frame_values(column, len(texts))
+		wrong: dict[int, Problem] = {}
+		empty_code = -1
+		store = _STORE.get(column)
+		for i, text in enumerate(texts):
+			if text == "":
+				empty_code = i
+				out[i] = _frame_value(column, default)
+				continue
+			try:
+				value = validator(text)
+				out[i] = value if store is None else store(value)
+			except PydanticCustomError as error:
+				wrong[i] = _custom(name, column, error)
+				out[i] = _frame_value(column, default)
+			except ValidationError as error:
+				wrong[i] = from_pydantic(name, None, column, error.errors()[0])
+				out[i] = _frame_value(column, default)
+		typed[column] = out[codes] if rows else out[:0]
+		if required and empty_code >= 0:
+			empty = codes == empty_code
 			for number in numbers[empty]:
 				problems.append(problem(name, int(number), column, "a value is required"))
 			bad |= empty
-		adapter = _ADAPTERS[(name, column)]
-		if adapter is None or empty.all():
-			parsed = values.copy()
-			missing = empty
-		else:
-			valid: dict[str, object] = {}
-			wrong: dict[str, Problem] = {}
-			for text in pd.unique(values[~empty]):
-				try:
-					valid[text] = adapter.validate_python(text)
-				except ValidationError as error:
-					wrong[text] = from_pydantic(name, None, column, error.errors()[0])
-			mapped = pd.Series(values, dtype=object).map(valid)
-			missing = mapped.isna().to_numpy()
-			parsed = mapped.to_numpy(dtype=object, copy=True)
-			if wrong:
-				invalid = np.isin(values, list(wrong))
-				for text, number in zip(values[invalid], numbers[invalid], strict=True):
-					p = wrong[text]
-					problems.append(Problem(name, int(number), column, p.template, p.params))
-				bad |= invalid
-		default = None if field.is_required() else field.default
-		for i in np.flatnonzero(missing):
-			parsed[i] = default
-		typed[column] = _to_frame_column(column, parsed, bad)
-	# dtype=object keeps None as None (pandas 3 would infer a string dtype with NaN).
+		if wrong:
+			invalid = np.isin(codes, list(wrong))
+			for code, number in zip(codes[invalid], numbers[invalid], strict=True):
+				p = wrong[code]
+				problems.append(Problem(name, int(number), column, p.template, p.params))
+			bad |= invalid
 	frame_out = pd.DataFrame(
-		{k: v if v.dtype != object else pd.Series(v, dtype=object) for k, v in typed.items()},
+		{(f"{c}_cents" if c in MONEY_COLUMNS else c): pd.Series(v, dtype=v.dtype) for c, v in typed.items()},
 		index=pd.RangeIndex(rows),
 	)
-	rename = {c: f"{c}_cents" for c in MONEY_COLUMNS if c in frame_out.columns}
-	return _Checked(name, frame, frame_out.rename(columns=rename), numbers, ~bad)
+	return _Checked(name, frame, frame_out, numbers, ~bad)
 
 
-def _to_frame_column(column: str, parsed: np.ndarray, bad: np.ndarray):
+def _custom(name: str, column: str, error: PydanticCustomError) -> Problem:
+	context = dict(error.context or {})
+	template = context.pop("template", None)
+	if template is None:
+		return problem(name, None, column, "{error}", error=error.message())
+	return Problem(name, None, column, template, context)
+
+
+def _frame_values(column: str, size: int) -> np.ndarray:
+	if column in MONEY_COLUMNS or column in DATE_COLUMNS:
+		return np.zeros(size, dtype=np.int64)
+	return np.empty(size, dtype=object)
+
+
+def _cents(value) -> int:
+	return int(value.scaleb(2))
+
+
+def _day(value) -> int:
+	return value.toordinal()
+
+
+# How a valid cell's value is stored in the engine's frames, by column.
+_STORE = {c: _cents for c in MONEY_COLUMNS} | {c: _day for c in DATE_COLUMNS}
+
+
+def _frame_value(column: str, value):
+	"""A cell's value as the engine's frames hold it: cents for money, day ordinals for dates."""
 	if column in MONEY_COLUMNS:
-		return np.fromiter(
-			(int(v.scaleb(2)) if v is not None and not b else 0 for v, b in zip(parsed, bad, strict=True)),
-			dtype=np.int64,
-			count=len(parsed),
-		)
+		return int(value.scaleb(2)) if value is not None else 0
 	if column in DATE_COLUMNS:
-		return np.fromiter(
-			(v.toordinal() if isinstance(v, date) else -1 for v in parsed), dtype=np.int64, count=len(parsed)
-		)
-	return parsed
+		return value.toordinal() if isinstance(value, date) else -1
+	return value
 
 
 # -- rules across the cells of a row -----------------------------------------------------
@@ -296,7 +349,10 @@ def _duplicate_keys(c: _Checked, problems: list[Problem]) -> None:
 	if not key or not all(k in c.raw.columns for k in key) or not len(c.raw):
 		return
 	frame = c.raw[list(key)]
-	repeated = frame.duplicated(keep="first").to_numpy()
+	if len(key) == 1:
+		repeated = frame[key[0]].duplicated(keep="first").to_numpy()
+	else:
+		repeated = frame.duplicated(keep="first").to_numpy()
 	if not repeated.any():
 		return
 	first: dict[tuple, int] = {}
