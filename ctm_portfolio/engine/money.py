@@ -14,6 +14,11 @@ CONTEXT = decimal.Context(
 	prec=60, rounding=ROUND_HALF_UP, traps=[decimal.InvalidOperation, decimal.DivisionByZero]
 )
 
+
+def exact_context() -> decimal.localcontext:
+	return decimal.localcontext(CONTEXT)
+
+
 def round_cents(value: Decimal) -> Decimal:
 	return value.quantize(CENT, rounding=ROUND_HALF_UP, context=CONTEXT)
 
