@@ -67,7 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
 	args = build_parser().parse_args(argv)
-	out = Console(soft_wrap=True)
+	# Piped output (a scheduled job's log) gets a width that fits the tables.
+	out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 120)
 	err = Console(stderr=True, soft_wrap=True)
 	if args.command == "validate":
 		return _validate(args, out)
@@ -144,6 +145,9 @@ _FIGURES = (
 )
 
 
+_REGION_FIGURES = ("budget_usd", "pledged_usd", "received_usd", "spent_usd", "funding_gap_usd")
+
+
 def print_summary(result: dict, console: Console) -> None:
 	"""The reconciliation as a readable terminal summary."""
 	p = result["portfolio"]
@@ -161,14 +165,15 @@ def print_summary(result: dict, console: Console) -> None:
 	regions = Table(title="By region", title_justify="left")
 	regions.add_column("Region")
 	regions.add_column("Projects", justify="right")
-	for _, label in _FIGURES:
+	shown = [(key, label) for key, label in _FIGURES if key in _REGION_FIGURES]
+	for _, label in shown:
 		regions.add_column(label, justify="right")
 	regions.add_column("Cases", justify="right")
 	for r in result["regions"]:
 		regions.add_row(
 			r["region"],
 			str(r["project_count"]),
-			*(_money(r[key]) for key, _ in _FIGURES),
+			*(_money(r[key]) for key, _ in shown),
 			f"{r['cases_assisted']:,}",
 		)
 	console.print(regions)
