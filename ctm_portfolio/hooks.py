@@ -16,3 +16,35 @@ export_python_type_annotations = True
 # The app's roles: Role records synced from fixtures/role.json on install-app and on every migrate.
 CTM_ROLES = ["CTM Programme Manager", "CTM Finance Officer", "CTM Field Office", "CTM HQ Reviewer"]
 fixtures = [{"dt": "Role", "filters": [["name", "in", CTM_ROLES]]}]
+
+# Field-office restriction of cases and disbursements (see ctm_portfolio/ctm_portfolio/permissions.py).
+permission_query_conditions = {
+	"CTM Case": "ctm_portfolio.ctm_portfolio.permissions.office_query_conditions",
+	"CTM Emergency Disbursement": "ctm_portfolio.ctm_portfolio.permissions.office_query_conditions",
+}
+has_permission = {
+	"CTM Case": "ctm_portfolio.ctm_portfolio.permissions.has_office_permission",
+	"CTM Emergency Disbursement": "ctm_portfolio.ctm_portfolio.permissions.has_office_permission",
+}
+# Frappe v15's frappe.client.get_count checks no permission: count this app's DocTypes through get_list;
+# frappe.client.validate_link tells whether a name exists: not a case of another field office.
+override_whitelisted_methods = {
+	"frappe.client.get_count": "ctm_portfolio.ctm_portfolio.permissions.get_count",
+	"frappe.client.validate_link": "ctm_portfolio.ctm_portfolio.permissions.validate_link",
+}
+
+doc_events = {
+	# Sharing would bypass the field-office restriction.
+	"DocShare": {"validate": "ctm_portfolio.ctm_portfolio.permissions.validate_share"},
+	# Cases carry no personal data: no custom field that could identify a person.
+	"Custom Field": {"validate": "ctm_portfolio.ctm_portfolio.doc_bundle.refuse_identity_custom_field"},
+	# The ISO code <-> Country map is cached.
+	"Country": {
+		"on_update": "ctm_portfolio.ctm_portfolio.countries.clear_cache",
+		"on_trash": "ctm_portfolio.ctm_portfolio.countries.clear_cache",
+		"after_rename": "ctm_portfolio.ctm_portfolio.countries.clear_cache",
+	},
+}
+
+# Remove the roles (fixtures are not removed by uninstall-app) and the field-office User Permissions.
+before_uninstall = "ctm_portfolio.install.before_uninstall"

@@ -46,7 +46,7 @@ def country_to_code(name: str | None) -> str | None:
 	return _maps()[0].get(name)
 
 
-def clear_cache(doc=None, method=None) -> None:
+def clear_cache(*args, **kwargs) -> None:
 	"""Forget the map (a doc event of Country: a code or name may have changed)."""
 	frappe.cache.delete_value(CACHE_KEY)
 	frappe.local.ctm_country_maps = None

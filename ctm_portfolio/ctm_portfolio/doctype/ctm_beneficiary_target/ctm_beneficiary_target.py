@@ -14,8 +14,21 @@ class CTMBeneficiaryTarget(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
-		assistance_type: DF.Literal["", "protection", "shelter", "medical", "psychosocial", "legal", "return", "reintegration", "education", "livelihood"]
-		beneficiary_group: DF.Literal["", "women", "men", "girls", "boys", "children", "adults", "women_and_children", "all"]
+		assistance_type: DF.Literal[
+			"",
+			"protection",
+			"shelter",
+			"medical",
+			"psychosocial",
+			"legal",
+			"return",
+			"reintegration",
+			"education",
+			"livelihood",
+		]
+		beneficiary_group: DF.Literal[
+			"", "women", "men", "girls", "boys", "children", "adults", "women_and_children", "all"
+		]
 		parent: DF.Data
 		parentfield: DF.Data
 		parenttype: DF.Data

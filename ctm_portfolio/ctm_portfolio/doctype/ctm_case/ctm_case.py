@@ -1,8 +1,9 @@
 # Copyright (c) 2026, ctm_portfolio developers and contributors
 # For license information, please see license.txt
 
-# import frappe
 from frappe.model.document import Document
+
+from ctm_portfolio.ctm_portfolio.doc_bundle import normalize_list, validate_document
 
 
 class CTMCase(Document):
@@ -26,4 +27,8 @@ class CTMCase(Document):
 		registration_date: DF.Date
 		route: DF.SmallText | None
 	# end: auto-generated types
-	pass
+
+	def validate(self):
+		normalize_list(self, "exploitation", "assistance")
+		normalize_list(self, "route", upper=True)
+		validate_document(self)

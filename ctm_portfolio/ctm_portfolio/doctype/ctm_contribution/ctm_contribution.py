@@ -1,8 +1,9 @@
 # Copyright (c) 2026, ctm_portfolio developers and contributors
 # For license information, please see license.txt
 
-# import frappe
 from frappe.model.document import Document
+
+from ctm_portfolio.ctm_portfolio.doc_bundle import validate_document
 
 
 class CTMContribution(Document):
@@ -12,9 +13,14 @@ class CTMContribution(Document):
 	from typing import TYPE_CHECKING
 
 	if TYPE_CHECKING:
-		from ctm_portfolio.ctm_portfolio.doctype.ctm_contribution_earmark.ctm_contribution_earmark import CTMContributionEarmark
-		from ctm_portfolio.ctm_portfolio.doctype.ctm_contribution_receipt.ctm_contribution_receipt import CTMContributionReceipt
 		from frappe.types import DF
+
+		from ctm_portfolio.ctm_portfolio.doctype.ctm_contribution_earmark.ctm_contribution_earmark import (
+			CTMContributionEarmark,
+		)
+		from ctm_portfolio.ctm_portfolio.doctype.ctm_contribution_receipt.ctm_contribution_receipt import (
+			CTMContributionReceipt,
+		)
 
 		amount: DF.Currency
 		contribution_id: DF.Data
@@ -26,4 +32,6 @@ class CTMContribution(Document):
 		receipts: DF.Table[CTMContributionReceipt]
 		status: DF.Literal["", "Pledged", "Signed", "Cancelled"]
 	# end: auto-generated types
-	pass
+
+	def validate(self):
+		validate_document(self)

@@ -1,8 +1,9 @@
 # Copyright (c) 2026, ctm_portfolio developers and contributors
 # For license information, please see license.txt
 
-# import frappe
 from frappe.model.document import Document
+
+from ctm_portfolio.ctm_portfolio.doc_bundle import validate_document
 
 
 class CTMDonor(Document):
@@ -19,4 +20,6 @@ class CTMDonor(Document):
 		donor_name: DF.Data
 		donor_type: DF.Literal["", "Government", "Multilateral", "Private", "Foundation", "Other"]
 	# end: auto-generated types
-	pass
+
+	def validate(self):
+		validate_document(self)

@@ -1,8 +1,9 @@
 # Copyright (c) 2026, ctm_portfolio developers and contributors
 # For license information, please see license.txt
 
-# import frappe
 from frappe.model.document import Document
+
+from ctm_portfolio.ctm_portfolio.doc_bundle import validate_document
 
 
 class CTMEmergencyDisbursement(Document):
@@ -15,7 +16,18 @@ class CTMEmergencyDisbursement(Document):
 		from frappe.types import DF
 
 		amount: DF.Currency
-		assistance_type: DF.Literal["", "protection", "shelter", "medical", "psychosocial", "legal", "return", "reintegration", "education", "livelihood"]
+		assistance_type: DF.Literal[
+			"",
+			"protection",
+			"shelter",
+			"medical",
+			"psychosocial",
+			"legal",
+			"return",
+			"reintegration",
+			"education",
+			"livelihood",
+		]
 		case_id: DF.Link
 		currency: DF.Link
 		disbursed_date: DF.Date | None
@@ -24,4 +36,6 @@ class CTMEmergencyDisbursement(Document):
 		requested_date: DF.Date
 		status: DF.Literal["Requested", "Approved", "Disbursed", "Rejected"]
 	# end: auto-generated types
-	pass
+
+	def validate(self):
+		validate_document(self)

@@ -1,8 +1,9 @@
 # Copyright (c) 2026, ctm_portfolio developers and contributors
 # For license information, please see license.txt
 
-# import frappe
 from frappe.model.document import Document
+
+from ctm_portfolio.ctm_portfolio.doc_bundle import validate_document
 
 
 class CTMExchangeRate(Document):
@@ -18,4 +19,8 @@ class CTMExchangeRate(Document):
 		rate_date: DF.Date
 		usd_per_unit: DF.Data
 	# end: auto-generated types
-	pass
+
+	def validate(self):
+		if self.usd_per_unit:
+			self.usd_per_unit = self.usd_per_unit.strip()
+		validate_document(self)

@@ -1,8 +1,9 @@
 # Copyright (c) 2026, ctm_portfolio developers and contributors
 # For license information, please see license.txt
 
-# import frappe
 from frappe.model.document import Document
+
+from ctm_portfolio.ctm_portfolio.doc_bundle import validate_document
 
 
 class CTMExpenditure(Document):
@@ -22,4 +23,6 @@ class CTMExpenditure(Document):
 		module: DF.Data
 		project_code: DF.Link
 	# end: auto-generated types
-	pass
+
+	def validate(self):
+		validate_document(self)

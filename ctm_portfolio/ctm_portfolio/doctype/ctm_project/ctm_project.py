@@ -1,8 +1,9 @@
 # Copyright (c) 2026, ctm_portfolio developers and contributors
 # For license information, please see license.txt
 
-# import frappe
 from frappe.model.document import Document
+
+from ctm_portfolio.ctm_portfolio.doc_bundle import validate_document
 
 
 class CTMProject(Document):
@@ -12,10 +13,15 @@ class CTMProject(Document):
 	from typing import TYPE_CHECKING
 
 	if TYPE_CHECKING:
-		from ctm_portfolio.ctm_portfolio.doctype.ctm_beneficiary_target.ctm_beneficiary_target import CTMBeneficiaryTarget
-		from ctm_portfolio.ctm_portfolio.doctype.ctm_budget_module.ctm_budget_module import CTMBudgetModule
-		from ctm_portfolio.ctm_portfolio.doctype.ctm_project_country.ctm_project_country import CTMProjectCountry
 		from frappe.types import DF
+
+		from ctm_portfolio.ctm_portfolio.doctype.ctm_beneficiary_target.ctm_beneficiary_target import (
+			CTMBeneficiaryTarget,
+		)
+		from ctm_portfolio.ctm_portfolio.doctype.ctm_budget_module.ctm_budget_module import CTMBudgetModule
+		from ctm_portfolio.ctm_portfolio.doctype.ctm_project_country.ctm_project_country import (
+			CTMProjectCountry,
+		)
 
 		countries: DF.TableMultiSelect[CTMProjectCountry]
 		currency: DF.Link
@@ -33,4 +39,6 @@ class CTMProject(Document):
 		title: DF.Data
 		title_language: DF.Literal["en", "fr", "es"]
 	# end: auto-generated types
-	pass
+
+	def validate(self):
+		validate_document(self)
