@@ -162,3 +162,17 @@ def test_the_installed_command_runs(tmp_path):
 		check=False,
 	)
 	assert done.returncode == 0, done.stderr
+
+
+def test_demo_writes_the_demo_bundle(tmp_path, capsys):
+	code, _, err = run(capsys, "demo", "--out", str(tmp_path / "demo"))
+	assert code == 0
+	assert "wrote the demo portfolio" in err
+	assert run(capsys, "validate", str(tmp_path / "demo"))[0] == 0
+
+
+def test_reconcile_without_a_bundle_reconciles_the_demo(capsys):
+	code, out, _ = run(capsys, "reconcile", "--json", "--as-of", "2026-12-03")
+	assert code == 0
+	colombia = next(p for p in json.loads(out)["projects"] if p["project_code"] == "COL-CT-2003")
+	assert colombia["funding_gap_usd"] == "215064.00"
