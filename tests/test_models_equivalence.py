@@ -56,3 +56,49 @@ def test_cases_column_wise_equals_row_models(seed):
 		found = {str(p) for p in invalid.problems}
 	assert expected, "the random rows should hold some bad cells"
 	assert found == expected
+
+
+@pytest.mark.parametrize(
+	"text",
+	[
+		"0",
+		"0.00",
+		"0.01",
+		"1",
+		"1.5",
+		"1.50",
+		"12345678901.99",
+		"999999999999999",
+		"1234567890123.45",
+		"007.10",
+		"1.",
+		".5",
+		"-1",
+		"1e3",
+		"1,000",
+		" 1",
+		"1.001",
+		"",
+		"١٢",
+	],
+)
+def test_money_column_wise_equals_the_models_validator(text):
+	from ctm_portfolio.engine.schemas import ExpenditureRow
+
+	row = {
+		"expenditure_id": "X1",
+		"project_code": "P1",
+		"module": "M",
+		"date": "2003-01-01",
+		"currency": "USD",
+	}
+	try:
+		expected = ExpenditureRow.model_validate({**row, "amount": text}).amount
+	except ValidationError:
+		expected = None
+	validator = ExpenditureRow.model_fields["amount"].metadata[0].func
+	import numpy as np
+
+	ok, cents = validator.cents(np.array([text], dtype=object))
+	if ok[0]:
+		assert expected is not None and int(expected.scaleb(2)) == cents[0]

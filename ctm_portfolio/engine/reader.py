@@ -104,10 +104,12 @@ def _read_folder(folder: Path, raw: RawBundle) -> None:
 			)
 			continue
 		data = (folder / name).read_bytes()
+		if _take_csv_fast(name, data, raw):
+			continue
 		text = _decode(name, data, raw)
 		if text is None:
 			raw.broken.add(name)
-		elif not _take_csv_fast(name, text, raw):
+		else:
 			_take_table(name, csv.reader(io.StringIO(text, newline="")), raw)
 
 
@@ -129,18 +131,21 @@ def _decode(name: str, data: bytes, raw: RawBundle) -> str | None:
 		return None
 
 
-def _take_csv_fast(name: str, text: str, raw: RawBundle) -> bool:
-	"""Read a well-formed CSV with pandas' C parser; False sends it to the careful path."""
+def _take_csv_fast(name: str, data: bytes, raw: RawBundle) -> bool:
+	"""Read a well-formed UTF-8 CSV with pandas' C parser; False sends it to the careful path,
+	which names the problem (not UTF-8, a row with too many cells, an odd header...)."""
+	first_line = data.split(b"\n", 1)[0]
 	try:
-		header = next(csv.reader(io.StringIO(text, newline="")))
-	except (StopIteration, csv.Error):
+		header = next(csv.reader([first_line.decode("utf-8-sig").rstrip("\r")]))
+	except (StopIteration, csv.Error, UnicodeDecodeError):
 		return False
 	if not header or len(set(header)) != len(header) or "" in header:
 		return False
 	try:
 		# header=None: the C parser then refuses a row with more cells than the header.
 		frame = pd.read_csv(
-			io.StringIO(text),
+			io.BytesIO(data),
+			encoding="utf-8-sig",
 			header=None,
 			dtype=object,
 			keep_default_na=False,
@@ -148,7 +153,7 @@ def _take_csv_fast(name: str, text: str, raw: RawBundle) -> bool:
 			skip_blank_lines=False,
 			engine="c",
 		)
-	except (pd.errors.ParserError, ValueError):
+	except (pd.errors.ParserError, ValueError):  # UnicodeDecodeError is a ValueError
 		return False  # e.g. a row with too many cells: the careful path names it
 	if frame.shape[1] != len(header) or list(frame.iloc[0]) != header:
 		return False

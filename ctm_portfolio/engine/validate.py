@@ -156,7 +156,13 @@ def _check_cells(table: RawFile, problems: list[Problem]) -> _Checked:
 		wrong: dict[int, Problem] = {}
 		empty_code = -1
 		store = _STORE.get(column)
-		for i, text in enumerate(texts):
+		vector = getattr(validator, "cents", None) if column in MONEY_COLUMNS else None
+		done = np.zeros(len(texts), dtype=bool)
+		if vector is not None and len(texts):
+			done, cents = vector(texts)
+			out[done] = cents[done]
+		for i in np.flatnonzero(~done):
+			text = texts[i]
 			if text == "":
 				empty_code = i
 				out[i] = _frame_value(column, default)
