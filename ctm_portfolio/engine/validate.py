@@ -347,7 +347,10 @@ def _cross_file_rules(raw: RawBundle, checked: dict[str, _Checked], problems: li
 
 
 def _pair(first: pd.Series, second: pd.Series) -> pd.Series:
-	return first.astype(str) + "\x1f" + second.astype(str)
+	"""One text key of two columns (object dtype: no string-dtype conversion)."""
+	left = pd.Series(first, dtype=object).fillna("").to_numpy()
+	right = pd.Series(second, dtype=object).fillna("").to_numpy()
+	return pd.Series(left + "\x1f" + right, index=first.index, dtype=object)
 
 
 def _duplicate_keys(c: _Checked, problems: list[Problem]) -> None:
