@@ -52,6 +52,68 @@ MONEY_FIGURES = (
 	"cash_balance_usd",
 )
 
+DONOR_FIGURES = ("pledged_usd", "received_usd", "outstanding_usd", "spent_usd")
+
+# The columns of each frame that reconciliation reads. A caller that builds a Bundle's frames
+# itself (from a database, say) provides these, in the frames' forms (dates as day ordinals,
+# -1 for none; money as integer cents; lists as tuples; rates as Decimals; None for "not given").
+FRAME_COLUMNS: dict[str, tuple[str, ...]] = {
+	"projects.csv": (
+		"project_code",
+		"title",
+		"title_language",
+		"region",
+		"start_date",
+		"end_date",
+		"status",
+		"currency",
+		"is_emergency_fund",
+	),
+	"modules.csv": ("project_code", "module", "budget_cents"),
+	"targets.csv": (
+		"project_code",
+		"beneficiary_group",
+		"assistance_type",
+		"target",
+		"period_start",
+		"period_end",
+	),
+	"donors.csv": ("donor_code", "name", "donor_type"),
+	"contributions.csv": (
+		"contribution_id",
+		"donor_code",
+		"project_code",
+		"currency",
+		"amount_cents",
+		"pledge_date",
+		"status",
+	),
+	"earmarks.csv": ("contribution_id", "module", "amount_cents"),
+	"receipts.csv": ("contribution_id", "date", "amount_cents"),
+	"expenditures.csv": (
+		"expenditure_id",
+		"project_code",
+		"module",
+		"date",
+		"amount_cents",
+		"currency",
+		"contribution_id",
+	),
+	"cases.csv": ("case_id", "project_code", "registration_date", "gender", "age_group", "assistance"),
+	"disbursements.csv": (
+		"disbursement_id",
+		"case_id",
+		"field_office",
+		"assistance_type",
+		"amount_cents",
+		"currency",
+		"requested_date",
+		"status",
+		"disbursed_date",
+	),
+	"rates.csv": ("currency", "date", "usd_per_unit"),
+}
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -70,8 +132,8 @@ class Finding:
 	def message(self) -> str:
 		return self.template.format(**self.params)
 
-	def as_dict(self) -> dict:
-		return {
+	def as_dict(self, details: bool = False) -> dict:
+		out = {
 			"code": self.code,
 			"severity": self.severity,
 			"entity": self.entity,
@@ -79,6 +141,10 @@ class Finding:
 			"message": self.message,
 			"amount_usd": self.amount_usd,
 		}
+		if details:
+			out["template"] = self.template
+			out["params"] = dict(self.params)
+		return out
 
 
 class Rates:
@@ -117,15 +183,26 @@ class Rates:
 		return self.values[ridx] * cents / 100
 
 
-def reconcile(bundle: Bundle, as_of: date) -> dict:
-	"""Every figure and finding of the contract, as a dict of Decimals (rounded once)."""
+def reconcile(bundle: Bundle, as_of: date, *, details: bool = False) -> dict:
+	"""Every figure and finding of the contract, as a dict of Decimals (rounded once).
+
+	``details=True`` adds what the contract's output does not carry, for callers that show
+	more (the Frappe reports): ``contributions`` (one row per contribution that counts, see
+	:meth:`_Reconciliation._contribution_rows`); ``donor_totals`` (the donors' figures summed
+	exactly, rounded once); ``earmarked_usd`` of each project, region and the portfolio (exact
+	sums of the modules', rounded once); each module's ``burn_rate``
+	(spent / budget, 4 places, None when the budget is 0, as a project's); and each finding's
+	translatable ``template`` and its ``params`` (``message`` is the two combined). Every
+	other figure is the same either way.
+	"""
 	with exact_context():
-		return _Reconciliation(bundle, as_of).result()
+		return _Reconciliation(bundle, as_of, details=details).result()
 
 
 class _Reconciliation:
-	def __init__(self, bundle: Bundle, as_of: date):
+	def __init__(self, bundle: Bundle, as_of: date, details: bool = False):
 		self.as_of = as_of
+		self.details = details
 		self.day = as_of.toordinal()
 		frames = bundle.frames
 		self.rates = Rates(frames["rates.csv"])
@@ -255,7 +332,7 @@ class _Reconciliation:
 		pledged = self.usd_by(self.contributions, ["project_code"])
 		received = self.usd_by(self.receipts, ["project_code"])
 		spent = _roll(spent_by_module)
-		outstanding, outstanding_by_donor = self._outstanding()
+		outstanding, outstanding_by_donor, outstanding_by_contribution = self._outstanding()
 		# case_id is unique in the caseload: a count of rows is a count of distinct cases
 		cases_by_project = self.cases["project_code"].value_counts()
 
@@ -325,6 +402,12 @@ class _Reconciliation:
 		for figures in projects:
 			figures["modules"] = module_rows.get(figures["project_code"], [])
 			figures["targets"] = target_rows.get(figures["project_code"], [])
+			if self.details:
+				figures["earmarked_usd"] = sum((m["earmarked_usd"] for m in figures["modules"]), ZERO)
+				for m in figures["modules"]:
+					b, sp = m["budget_usd"], m["spent_usd"]
+					m["burn_rate"] = (sp / b).quantize(RATE_PLACES) if b else None
+		extra = ("earmarked_usd",) if self.details else ()
 
 		self._contribution_findings()
 		self._expenditure_findings()
@@ -334,23 +417,70 @@ class _Reconciliation:
 		result = {
 			"as_of": self.as_of,
 			"currency": "USD",
-			"portfolio": _roll_up(projects),
+			"portfolio": _roll_up(projects, extra),
 			"regions": [
-				{"region": region, **_roll_up([p for p in projects if p["region"] == region])}
+				{"region": region, **_roll_up([p for p in projects if p["region"] == region], extra)}
 				for region in sorted({p["region"] for p in projects})
 			],
 			"projects": projects,
-			"donors": self._donors(outstanding_by_donor),
+			"donors": (donors := self._donors(outstanding_by_donor)),
 			"emergency_fund": fund,
-			"findings": [f.as_dict() for f in sorted(self.findings, key=lambda f: (f.code, f.id))],
+			"findings": [
+				f.as_dict(self.details) for f in sorted(self.findings, key=lambda f: (f.code, f.id))
+			],
 		}
+		if self.details:
+			result["contributions"] = self._contribution_rows(outstanding_by_contribution)
+			result["donor_totals"] = {
+				figure: sum((d[figure] for d in donors), ZERO) for figure in DONOR_FIGURES
+			}
 		return _round_figures(result)
 
-	def _outstanding(self) -> tuple[dict, dict]:
-		"""What is still owed per contribution, in its currency, valued at the as-of date."""
+	def _contribution_rows(self, outstanding: dict) -> list[dict]:
+		"""One row per contribution that counts as of the date (details): not cancelled, and
+		pledged by then or with receipts by then (a receipt counts by its own date). Its figures
+		are those that make up its project's and its donor's."""
+		pledged = self.usd_by(self.contributions, ["contribution_id"])
+		earmarked = self.usd_by(self.earmarks, ["contribution_id"])
+		received = self.usd_by(self.receipts, ["contribution_id"])
+		spent = self.usd_by(self.charged, ["contribution_id"])
+		counted = set(self.contributions["contribution_id"]) | set(self.receipts["contribution_id"])
+		c = self.all_contributions
+		c = c[c.index.isin(counted)].sort_index()
+		return [
+			{
+				"contribution_id": cid,
+				"donor_code": donor,
+				"project_code": project,
+				"currency": currency,
+				"status": status,
+				"pledge_date": date.fromordinal(int(day)),
+				"amount": Decimal(int(cents)).scaleb(-2),
+				"pledged_usd": pledged.get(cid, ZERO),
+				"earmarked_usd": earmarked.get(cid, ZERO),
+				"received_usd": received.get(cid, ZERO),
+				"outstanding_usd": outstanding.get(cid, ZERO),
+				"spent_usd": spent.get(cid, ZERO),
+			}
+			for cid, donor, project, currency, status, day, cents in zip(
+				c.index,
+				c["donor_code"],
+				c["project_code"],
+				c["currency"],
+				c["status"],
+				c["pledge_date"],
+				c["amount_cents"],
+				strict=True,
+			)
+		]
+
+	def _outstanding(self) -> tuple[dict, dict, dict]:
+		"""What is still owed per contribution, in its currency, valued at the as-of date;
+		by project, by donor and by contribution."""
 		received_cents = self.cents_by(self.receipts, "contribution_id")
 		by_project: dict = defaultdict(Decimal)
 		by_donor: dict = defaultdict(Decimal)
+		by_contribution: dict = {}
 		rate_cache: dict[str, Decimal] = {}
 		c = self.contributions
 		for cid, project, donor, currency, cents in zip(
@@ -369,7 +499,8 @@ class _Reconciliation:
 			value = rate_cache[currency] * owed / 100
 			by_project[project] += value
 			by_donor[donor] += value
-		return by_project, by_donor
+			by_contribution[cid] = value
+		return by_project, by_donor, by_contribution
 
 	def _targets(self) -> dict[str, list[dict]]:
 		out: dict[str, list[dict]] = defaultdict(list)
@@ -415,33 +546,44 @@ class _Reconciliation:
 
 	def _assisted(self, targets: pd.DataFrame) -> np.ndarray:
 		"""Distinct cases per target: of its project, registered in its period, in its group,
-		with its assistance type when it names one. One join of targets to cases."""
+		with its assistance type when it names one. One join of targets to cases, on integer
+		codes: a case's (gender, age group) and assistance list, a target's group and assistance
+		type are coded first, and whether a code pair matches is read from small tables made by
+		the same rules (:func:`_in_groups`; ``kind in assistance``) over the distinct values."""
 		cases = self.cases[self.cases["project_code"].notna()]
 		codes = pd.Index(self.projects.index)  # join on integer positions, not on text
-		left = targets[["tid", "beneficiary_group", "assistance_type", "start", "end"]].assign(
-			pid=codes.get_indexer(targets["project_code"])
+		genders, gender_values = pd.factorize(cases["gender"], use_na_sentinel=False)
+		ages, age_values = pd.factorize(cases["age_group"], use_na_sentinel=False)
+		lists, list_values = pd.factorize(cases["assistance"], use_na_sentinel=False)
+		groups, group_values = pd.factorize(targets["beneficiary_group"], use_na_sentinel=False)
+		kinds, kind_values = pd.factorize(targets["assistance_type"])  # -1: names no type
+		left = targets[["tid", "start", "end"]].assign(
+			pid=codes.get_indexer(targets["project_code"]), group=groups, kind=kinds
 		)
-		right = cases[["registration_date", "gender", "age_group", "assistance"]].assign(
-			pid=codes.get_indexer(cases["project_code"])
+		right = cases[["registration_date"]].assign(
+			pid=codes.get_indexer(cases["project_code"]), fact=genders * len(age_values) + ages, lst=lists
 		)
 		pairs = left.merge(right, on="pid")
 		if pairs.empty:
 			return np.zeros(len(targets), dtype=np.int64)
+		# member[group, fact]: whether a case of that (gender, age group) is in that group.
+		combos = pd.DataFrame(
+			[(g, gender, age) for g in group_values for gender in gender_values for age in age_values],
+			columns=["beneficiary_group", "gender", "age_group"],
+		)
+		member = _in_groups(combos).reshape(len(group_values), len(gender_values) * len(age_values))
 		day = pairs["registration_date"].to_numpy()
-		keep = (day >= pairs["start"].to_numpy()) & (day <= pairs["end"].to_numpy()) & _in_groups(pairs)
-		named = pairs["assistance_type"].notna().to_numpy()
+		keep = (
+			(day >= pairs["start"].to_numpy())
+			& (day <= pairs["end"].to_numpy())
+			& member[pairs["group"].to_numpy(), pairs["fact"].to_numpy()]
+		)
+		kind = pairs["kind"].to_numpy()
+		named = kind >= 0
 		if named.any():
-			has = np.fromiter(
-				(
-					kind in given
-					for kind, given in zip(
-						pairs["assistance_type"][named], pairs["assistance"][named], strict=True
-					)
-				),
-				dtype=bool,
-				count=int(named.sum()),
-			)
-			keep[named] &= has
+			# has[kind, list]: whether that assistance list holds that assistance type.
+			has = np.array([[k in given for given in list_values] for k in kind_values], dtype=bool)
+			keep[named] &= has[kind[named], pairs["lst"].to_numpy()[named]]
 		# case_id is unique in the caseload, so each pair is a distinct case of its target.
 		return np.bincount(pairs["tid"].to_numpy()[keep], minlength=len(targets))
 
@@ -579,7 +721,7 @@ class _Reconciliation:
 		d = self.disbursements
 		if d.empty:
 			return
-		registered = set(self.cases["case_id"])
+		registered = self.cases["case_id"]
 		for row in d[d["status"].isin(["Approved", "Disbursed"]) & ~d["case_id"].isin(registered)].itertuples(
 			index=False
 		):
@@ -665,15 +807,15 @@ def _in_groups(pairs: pd.DataFrame) -> np.ndarray:
 	return out
 
 
-def _roll_up(projects: list[dict]) -> dict:
-	"""Exact sums of the projects' unrounded figures; rounded once later."""
+def _roll_up(projects: list[dict], extra: tuple[str, ...] = ()) -> dict:
+	"""Exact sums of the projects' unrounded figures (and of the ``extra`` ones); rounded once later."""
 	out = {
 		"project_count": len(projects),
 		"projects_by_status": {status: 0 for status in spec.PROJECT_STATUSES},
 	}
 	for p in projects:
 		out["projects_by_status"][p["status"]] += 1
-	for figure in MONEY_FIGURES:
+	for figure in (*MONEY_FIGURES, *extra):
 		out[figure] = sum((p[figure] for p in projects), ZERO)
 	out["cases_assisted"] = sum(p["cases_assisted"] for p in projects)
 	return out
