@@ -17,6 +17,11 @@ emergency fund across the site), then writes every document in one transaction.
   the bundle names gets exactly the child rows (modules, targets, earmarks, receipts,
   countries) the bundle gives it. Fields the bundle does not carry (a project's programme
   manager, description) are kept.
+- Emergency disbursements are submittable and moved by a workflow: a request's docstatus and
+  workflow state follow its status (Requested: a draft, referred to HQ; Approved, Disbursed,
+  Rejected: submitted), set in SQL after the rows are written; a bundle may not take a request
+  back from a decision the site holds, nor touch a cancelled one. The export leaves cancelled
+  documents out (their amendments replace them).
 
 ``bench --site SITE ctm-portfolio import|export|load-demo`` (:mod:`ctm_portfolio.commands`)
 are the command-line faces of :func:`import_bundle` and :func:`export_bundle`.
@@ -38,8 +43,9 @@ import frappe
 from frappe import _
 from frappe.utils import cint, now, update_progress_bar
 
-from ctm_portfolio.ctm_portfolio import countries
+from ctm_portfolio.ctm_portfolio import countries, emergency_fund
 from ctm_portfolio.ctm_portfolio.bundle_map import BUNDLE_MAP, FIELD_OFFICE_DOCTYPE, FileMap
+from ctm_portfolio.ctm_portfolio.doc_bundle import problem_message
 from ctm_portfolio.engine import spec
 from ctm_portfolio.engine.bundle import Bundle, cell_text, write_csv_bundle
 from ctm_portfolio.engine.errors import BundleInvalid, Problem, problem
@@ -129,7 +135,7 @@ def problem_text(p: Problem) -> str:
 		parts.append(str(p.row))
 	if p.column:
 		parts.append(p.column)
-	return ":".join(parts) + ": " + _(p.template).format(**p.params)
+	return ":".join(parts) + ": " + problem_message(p)
 
 
 # --- bundle columns and fields ---------------------------------------------------------------
@@ -420,6 +426,7 @@ class _Planner:
 				self._check_values(child.file, child.fields, values, numbers)
 		self._compare_with_site()
 		self._check_one_emergency_fund()
+		self._check_decided_disbursements()
 		if self.problems:
 			raise BundleInvalid(self.problems)
 
@@ -592,6 +599,29 @@ class _Planner:
 					first=others[0],
 				)
 			)
+
+	def _check_decided_disbursements(self) -> None:
+		"""A decision the site holds (or a cancellation) is not undone by a bundle."""
+		plan = next(p for p in self.plans if p.file == "disbursements.csv")
+		at = [f.fieldname for f in plan.fields].index("status")
+		new = set(plan.new)
+		site = emergency_fund.site_states(name for name in plan.docs if name not in new)
+		for name in sorted(site, key=plan.numbers.__getitem__):
+			docstatus, state, status = site[name]
+			new_status = plan.docs[name][at]
+			if not emergency_fund.bundle_may_set(docstatus, status, new_status):
+				self.problems.append(
+					problem(
+						"disbursements.csv",
+						plan.numbers[name],
+						"status",
+						"{disbursement} is {state} on the site; a bundle cannot make it {status} "
+						"(cancel and amend it on the site)",
+						disbursement=name,
+						state=state or status,
+						status=new_status,
+					)
+				)
 
 
 def _chunks(items: list, size: int):
@@ -859,10 +889,13 @@ def import_bundle(path: str | Path, progress: bool = True, commit: bool = True) 
 		)
 		for plan in plans:
 			writer.insert_plan(plan, plan.new)
-			if len(plan.changed) > UPDATE_BY_DOCUMENT_LIMIT:
+			# A submitted document cannot be saved with new values: update it in SQL.
+			if len(plan.changed) > UPDATE_BY_DOCUMENT_LIMIT or frappe.get_meta(plan.doctype).is_submittable:
 				writer.update_by_sql(plan)
 			else:
 				writer.update_by_documents(plan)
+			if plan.doctype == emergency_fund.DISBURSEMENT:
+				emergency_fund.sync_states_from_status([*plan.new, *plan.changed])
 			summary.inserted[plan.doctype] += len(plan.new)
 			summary.updated[plan.doctype] += len(plan.changed)
 			summary.unchanged[plan.doctype] += plan.unchanged
@@ -921,6 +954,8 @@ def export_tables(user: str | None = None) -> dict[str, list[dict[str, str]]]:
 		records = frappe.get_list(
 			fm.doctype,
 			fields=["name", *(f.fieldname for f in fields)],
+			# A cancelled document is history: its amendment (if any) is the live one.
+			filters={"docstatus": ("<", 2)} if meta.is_submittable else None,
 			order_by="name asc",
 			limit_page_length=0,
 			user=user,

@@ -195,7 +195,7 @@ class Tables:
 
 	def message(self, p: Problem) -> str | None:
 		"""The translated message of a problem on the document's rows; None for a related row."""
-		text = _(p.template).format(**self._params(p))
+		text = problem_message(p, self._params(p))
 		if p.row is None:
 			return text  # a problem of a whole file: not expected from documents, but never hidden
 		owner = self.owners.get((p.file, p.row))
@@ -214,6 +214,19 @@ class Tables:
 			if owner is not None and owner.idx is not None:
 				params["first"] = owner.idx
 		return params
+
+
+# Params of the engine's messages that are English words, translated along with the template.
+TRANSLATED_PARAMS = ("what", "doctype")
+
+
+def problem_message(p: Problem, params: dict | None = None) -> str:
+	"""The translated message of a problem: ``_(template).format(**params)``, word params translated too."""
+	params = dict(p.params if params is None else params)
+	for key in TRANSLATED_PARAMS:
+		if isinstance(params.get(key), str):
+			params[key] = _(params[key])
+	return _(p.template).format(**params)
 
 
 def field_label(owner: Owner, file: str, column: str | None) -> str:

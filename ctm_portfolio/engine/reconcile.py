@@ -18,7 +18,7 @@ import pandas as pd
 
 from . import spec
 from .bundle import Bundle
-from .money import RATE_PLACES, ZERO, exact_context, round_cents
+from .money import CENT, CONTEXT, RATE_PLACES, ZERO, exact_context, round_cents
 
 ERROR, WARNING = "error", "warning"
 RATE_SCALE = 10  # rates have at most 10 decimal places
@@ -822,18 +822,19 @@ def _roll_up(projects: list[dict], extra: tuple[str, ...] = ()) -> dict:
 
 
 def _round_figures(node):
-	"""Round every money figure once, half-up, to cents (rates are already at 4 places)."""
-	if isinstance(node, dict):
-		return {
-			k: (
-				round_cents(v)
-				if isinstance(v, Decimal) and k.endswith("_usd")
-				else v
-				if k == "targets"  # counts and dates only
-				else _round_figures(v)
-			)
-			for k, v in node.items()
-		}
-	if isinstance(node, list):
-		return [_round_figures(v) for v in node]
+	"""Round every money figure once, half-up, to cents (rates are already at 4 places).
+
+	Rounds in place (the result is freshly built) and returns ``node``."""
+	stack = [node]
+	while stack:
+		item = stack.pop()
+		if isinstance(item, dict):
+			for key, value in item.items():
+				if isinstance(value, Decimal):
+					if key.endswith("_usd"):
+						item[key] = value.quantize(CENT, context=CONTEXT)
+				elif isinstance(value, (dict, list)) and key != "targets":  # targets: counts and dates
+					stack.append(value)
+		elif isinstance(item, list):
+			stack.extend(v for v in item if isinstance(v, (dict, list)))
 	return node
