@@ -15,16 +15,36 @@ export_python_type_annotations = True
 
 # The app's roles: Role records synced from fixtures/role.json on install-app and on every migrate.
 CTM_ROLES = ["CTM Programme Manager", "CTM Finance Officer", "CTM Field Office", "CTM HQ Reviewer"]
-fixtures = [{"dt": "Role", "filters": [["name", "in", CTM_ROLES]]}]
+# The emergency fund's workflow on CTM Emergency Disbursement, with the states and actions it adds to
+# Frappe's own (Approved, Rejected; Approve, Reject): see ctm_portfolio/ctm_portfolio/emergency_fund.py.
+EMERGENCY_WORKFLOW = "CTM Emergency Disbursement"
+EMERGENCY_WORKFLOW_STATES = ["Draft", "Assessed", "Referred to HQ", "Disbursed", "Cancelled"]
+EMERGENCY_WORKFLOW_ACTIONS = [
+	"Assess",
+	"Revise",
+	"Refer to HQ",
+	"Return to Field Office",
+	"Disburse",
+	"Cancel",
+]
+fixtures = [
+	{"dt": "Role", "filters": [["name", "in", CTM_ROLES]]},
+	{"dt": "Workflow State", "filters": [["name", "in", EMERGENCY_WORKFLOW_STATES]]},
+	{"dt": "Workflow Action Master", "filters": [["name", "in", EMERGENCY_WORKFLOW_ACTIONS]]},
+	{"dt": "Workflow", "filters": [["name", "=", EMERGENCY_WORKFLOW]]},
+]
 
 # Field-office restriction of cases and disbursements (see ctm_portfolio/ctm_portfolio/permissions.py).
 permission_query_conditions = {
 	"CTM Case": "ctm_portfolio.ctm_portfolio.permissions.office_query_conditions",
 	"CTM Emergency Disbursement": "ctm_portfolio.ctm_portfolio.permissions.office_query_conditions",
+	# The workflow's pending actions name their request: only those of the user's offices.
+	"Workflow Action": "ctm_portfolio.ctm_portfolio.permissions.workflow_action_query_conditions",
 }
 has_permission = {
 	"CTM Case": "ctm_portfolio.ctm_portfolio.permissions.has_office_permission",
 	"CTM Emergency Disbursement": "ctm_portfolio.ctm_portfolio.permissions.has_office_permission",
+	"Workflow Action": "ctm_portfolio.ctm_portfolio.permissions.has_workflow_action_permission",
 }
 # Frappe v15's frappe.client.get_count checks no permission: count this app's DocTypes through get_list;
 # frappe.client.validate_link tells whether a name exists: not a case of another field office.

@@ -18,7 +18,10 @@ with an empty field_office is not visible to them. This is enforced strictly:
   counts through the permission-checked list query for this app's DocTypes, and
   ``frappe.client.validate_link`` (overridden) does not confirm that another office's case exists;
 - sharing (DocShare) would bypass both hooks in Frappe, so a case or disbursement cannot be
-  shared with everyone, nor with a field-office user outside their offices.
+  shared with everyone, nor with a field-office user outside their offices;
+- the pending actions of the emergency fund's workflow (Workflow Action, listed to every holder
+  of the next step's role) name their request: a field-office user sees only those of requests
+  of their offices (both hooks, on Workflow Action).
 """
 
 from __future__ import annotations
@@ -79,6 +82,39 @@ def has_office_permission(doc, ptype: str | None = None, user: str | None = None
 	if not is_office_restricted(user):
 		return None
 	if doc.get("field_office") and doc.get("field_office") in permitted_offices(user, doc.doctype):
+		return None
+	return False
+
+
+def workflow_action_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""``permission_query_conditions`` of Workflow Action: the actions on cases and disbursements
+	of the user's offices only (Frappe's own condition, by role, still applies)."""
+	user = user or frappe.session.user
+	if not is_office_restricted(user):
+		return ""
+	table = "`tabWorkflow Action`"
+	ours = ", ".join(frappe.db.escape(d) for d in OFFICE_DOCTYPES)
+	allowed = []
+	for office_doctype in OFFICE_DOCTYPES:
+		offices = permitted_offices(user, office_doctype)
+		if offices:
+			values = ", ".join(frappe.db.escape(office) for office in offices)
+			allowed.append(
+				f"({table}.`reference_doctype` = {frappe.db.escape(office_doctype)} and {table}.`reference_name` in "
+				f"(select `name` from `tab{office_doctype}` where `field_office` in ({values})))"
+			)
+	return f"(ifnull({table}.`reference_doctype`, '') not in ({ours}) {''.join(' or ' + a for a in allowed)})"
+
+
+def has_workflow_action_permission(
+	doc, ptype: str | None = None, user: str | None = None, debug: bool = False
+):
+	"""``has_permission`` of Workflow Action: deny an action on another office's case or disbursement."""
+	user = user or frappe.session.user
+	if doc.get("reference_doctype") not in OFFICE_DOCTYPES or not is_office_restricted(user):
+		return None
+	office = frappe.db.get_value(doc.reference_doctype, doc.reference_name, "field_office")
+	if office and office in permitted_offices(user, doc.reference_doctype):
 		return None
 	return False
 

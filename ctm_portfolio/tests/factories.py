@@ -164,7 +164,88 @@ def new_disbursement(did: str = "_TDIS1", case_id: str = "_TCASE1", office: str 
 def make_disbursement(
 	did: str = "_TDIS1", case_id: str = "_TCASE1", office: str = OFFICE_A, ignore_permissions=True, **values
 ):
-	return _insert(new_disbursement(did, case_id, office, **values), ignore_permissions)
+	"""A request filed as a draft; with a ``status`` other than Requested, then put in that state
+	as a bundle import does (:func:`set_disbursement_state`: no workflow, no guard)."""
+	status = values.pop("status", "Requested")
+	# What the workflow records (a new request starts without it): set with the state.
+	recorded = {k: values.pop(k) for k in WORKFLOW_RECORDED if k in values}
+	doc = _insert(new_disbursement(did, case_id, office, **values), ignore_permissions)
+	if status != "Requested" or recorded:
+		doc = set_disbursement_state(doc.name, status, **recorded)
+	return doc
+
+
+WORKFLOW_RECORDED = (
+	"disbursed_date",
+	"amount_paid",
+	"payment_reference",
+	"approved_amount",
+	"rejection_reason",
+	"referred_on",
+	"decided_on",
+	"decided_by",
+	"decision_time",
+)
+
+
+def set_disbursement_state(name: str, status: str, **values):
+	"""Give a request ``status`` (and ``values``) and the docstatus and workflow state that go with it,
+	in SQL, as the bundle import does."""
+	from ctm_portfolio.ctm_portfolio.emergency_fund import sync_states_from_status
+
+	frappe.db.set_value(DISBURSEMENT, name, {"status": status, **values}, update_modified=False)
+	sync_states_from_status([name])
+	return frappe.get_doc(DISBURSEMENT, name)
+
+
+DISBURSEMENT = "CTM Emergency Disbursement"
+FUND = "_TFUND"
+FUND_DONOR = "_TD-FUND"
+
+
+def fund_with_available(available) -> str:
+	"""Make the site's emergency fund (a test project when there is none) have ``available`` USD for
+	an approval (up to a cent more: amounts have cents, the fund's exact figures need not), by a
+	receipt of a test contribution or a test approved request. Returns the fund's project code."""
+	from decimal import ROUND_CEILING, Decimal
+
+	from ctm_portfolio.ctm_portfolio.emergency_fund import fund_position, fund_project
+
+	fund = fund_project()
+	if not fund:
+		fund = make_project(
+			FUND, is_emergency_fund=1, region="Global", modules=[{"module": "M1", "budget": 1000}], targets=[]
+		).name
+	need = (Decimal(str(available)) - fund_position().available).quantize(
+		Decimal("0.01"), rounding=ROUND_CEILING
+	)
+	number = frappe.db.count("CTM Contribution", {"name": ("like", "_TC-FUND-%")}) + 1
+	if need > 0:
+		make_donor(FUND_DONOR)
+		make_contribution(
+			f"_TC-FUND-{number}",
+			fund,
+			FUND_DONOR,
+			amount=need,
+			earmarks=[],
+			receipts=[{"receipt_id": f"_TC-FUND-{number}-R1", "receipt_date": "2003-02-01", "amount": need}],
+		)
+	elif need < 0:
+		if not frappe.db.exists("CTM Case", "_TCASE-FUND"):
+			make_office(OFFICE_A)
+			make_case("_TCASE-FUND", OFFICE_A)
+		make_disbursement(f"_TDIS-FUND-{number}", "_TCASE-FUND", OFFICE_A, amount=-need, status="Approved")
+	return fund
+
+
+def set_fund_settings(overdue_after_days: int = 3, per_case: str | int = 0, ceilings: dict | None = None):
+	"""CTM Emergency Fund Settings: the overdue days, the ceiling per case and per assistance type (USD)."""
+	settings = frappe.get_single("CTM Emergency Fund Settings")
+	settings.overdue_after_days = overdue_after_days
+	settings.ceiling_per_case_usd = per_case
+	settings.set("ceilings", [{"assistance_type": t, "ceiling_usd": c} for t, c in (ceilings or {}).items()])
+	settings.save(ignore_permissions=True)
+	return settings
 
 
 def make_user(email: str, roles: list[str], offices: tuple[str, ...] = ()) -> str:

@@ -4,6 +4,7 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
+from ctm_portfolio.ctm_portfolio.doc_bundle import CTMValidationError, validate_document
 from ctm_portfolio.tests import factories as f
 from ctm_portfolio.tests.office_restriction import OfficeRestrictionChecks, make_office_users
 
@@ -25,13 +26,14 @@ class TestCTMEmergencyDisbursement(OfficeRestrictionChecks, FrappeTestCase):
 		return f.new_disbursement(name, "_TCASE-A", office)
 
 	def test_disbursed_needs_its_date(self):
-		f.assert_invalid(
-			self,
-			f.new_disbursement("_TDIS1", "_TCASE-A", status="Disbursed"),
-			"Disbursed Date: a disbursed row needs its disbursed date",
-		)
+		# The bundle's rule, on a request whose status is Disbursed (the workflow's Disburse step
+		# asks for the date first: see test_emergency_fund).
+		with self.assertRaises(CTMValidationError) as caught:
+			validate_document(f.new_disbursement("_TDIS1", "_TCASE-A", status="Disbursed"))
+		self.assertIn("Disbursed Date: a disbursed row needs its disbursed date", str(caught.exception))
 		done = f.make_disbursement("_TDIS1", "_TCASE-A", status="Disbursed", disbursed_date="2003-04-03")
 		self.assertEqual(str(done.disbursed_date), "2003-04-03")
+		self.assertEqual((done.docstatus, done.workflow_state), (1, "Disbursed"))
 
 	def test_amount_and_vocabulary(self):
 		f.assert_invalid(
@@ -44,24 +46,25 @@ class TestCTMEmergencyDisbursement(OfficeRestrictionChecks, FrappeTestCase):
 			f.new_disbursement("_TDIS3", "_TCASE-A", assistance_type="cash"),
 			"Assistance Type: 'cash' is not a valid assistance type",
 		)
-		f.assert_invalid(
-			self,
-			f.new_disbursement("_TDIS4", "_TCASE-A", status="Paid"),
-			"Status: 'Paid' is not a valid disbursement status",
-		)
+		with self.assertRaises(CTMValidationError) as caught:
+			validate_document(f.new_disbursement("_TDIS4", "_TCASE-A", status="Paid"))
+		self.assertIn("Status: 'Paid' is not a valid disbursement status", str(caught.exception))
+
+	def test_status_follows_the_workflow_state(self):
+		doc = f.make_disbursement("_TDIS4", "_TCASE-A", status="Requested")
+		self.assertEqual((doc.workflow_state, doc.status, doc.docstatus), ("Draft", "Requested", 0))
+		doc.status = "Disbursed"  # not the user's to set
+		doc.save()
+		self.assertEqual(doc.status, "Requested")
 
 	def test_foreign_currency_needs_a_rate_at_its_value_date(self):
 		f.assert_invalid(
 			self,
-			f.new_disbursement(
-				"_TDIS5", "_TCASE-A", currency="ISK", status="Disbursed", disbursed_date="2003-05-01"
-			),
+			f.new_disbursement("_TDIS5", "_TCASE-A", currency="ISK", requested_date="2003-05-01"),
 			"Currency: no rate for ISK on or before 2003-05-01 in rates.csv",
 		)
 		f.make_rate("ISK", "2003-04-15", "0.0071")
-		f.make_disbursement(
-			"_TDIS5", "_TCASE-A", currency="ISK", status="Disbursed", disbursed_date="2003-05-01"
-		)
+		f.make_disbursement("_TDIS5", "_TCASE-A", currency="ISK", requested_date="2003-05-01")
 
 	def test_case_need_not_exist_when_links_are_ignored(self):
 		doc = f.new_disbursement("_TDIS6", "_TCASE-MISSING")
