@@ -30,11 +30,11 @@ from decimal import Decimal
 import frappe
 import pandas as pd
 from frappe import _
-from frappe.model.db_query import DatabaseQuery
 from frappe.query_builder.functions import Cast_, Sum
 from frappe.utils import getdate
 from pypika.terms import Criterion, Term
 
+from ctm_portfolio.ctm_portfolio import site_bundle
 from ctm_portfolio.engine.money import ZERO, exact_context, round_cents
 from ctm_portfolio.engine.reconcile import Rates
 
@@ -105,26 +105,13 @@ def _first_missing_rate(groups, rates: Rates) -> tuple[str, datetime.date]:
 # Queries
 
 
-class _Sql(Criterion):
-	"""A condition written in SQL by Frappe itself (the permission conditions of a DocType)."""
-
-	def __init__(self, sql: str):
-		super().__init__()
-		self.sql = sql
-
-	def get_sql(self, **kwargs) -> str:
-		# frappe.qb queries run with parameters: a literal % must be doubled.
-		return "(" + self.sql.replace("%", "%%") + ")"
-
-
 def permitted(doctype: str) -> Criterion | None:
 	"""The rows of ``doctype`` the session user may read, as a condition on its table.
 
 	Throws PermissionError without read permission on the DocType. None: every row.
 	"""
 	frappe.has_permission(doctype, "read", throw=True)
-	conditions = DatabaseQuery(doctype).build_match_conditions(as_condition=True)
-	return _Sql(conditions) if conditions else None
+	return site_bundle.permitted(doctype)
 
 
 def _where(query, *conditions):

@@ -26,6 +26,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
+from . import spec
 from .bundle import write_csv_bundle
 
 DEMO_DIR = Path(__file__).with_name("demo_data")
@@ -567,30 +568,7 @@ _TARGET_GROUPS = {
 	"labour": ("adults", "men", "all"),
 	"capacity": ("all", "women_and_children"),
 }
-_ORDER = {
-	word: i
-	for i, word in enumerate(
-		(
-			"sexual_exploitation",
-			"forced_labour",
-			"forced_begging",
-			"forced_criminality",
-			"forced_marriage",
-			"forced_adoption",
-			"organ_removal",
-			"other",
-			"protection",
-			"shelter",
-			"medical",
-			"psychosocial",
-			"legal",
-			"return",
-			"reintegration",
-			"education",
-			"livelihood",
-		)
-	)
-}
+_ORDER = {word: i for i, word in enumerate(spec.EXPLOITATION_TYPES + spec.ASSISTANCE_TYPES)}
 
 # Emergency fund requests: assistance type -> (weight, lowest, highest amount in USD).
 _FUND_ASSISTANCE = {
