@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -440,10 +441,8 @@ class _Reconciliation:
 		"""One row per contribution that counts as of the date (details): not cancelled, and
 		pledged by then or with receipts by then (a receipt counts by its own date). Its figures
 		are those that make up its project's and its donor's."""
-		pledged = self.usd_by(self.contributions, ["contribution_id"])
+		pledged, received, spent = self._by_contribution
 		earmarked = self.usd_by(self.earmarks, ["contribution_id"])
-		received = self.usd_by(self.receipts, ["contribution_id"])
-		spent = self.usd_by(self.charged, ["contribution_id"])
 		counted = set(self.contributions["contribution_id"]) | set(self.receipts["contribution_id"])
 		c = self.all_contributions
 		c = c[c.index.isin(counted)].sort_index()
@@ -549,49 +548,64 @@ class _Reconciliation:
 		with its assistance type when it names one. One join of targets to cases, on integer
 		codes: a case's (gender, age group) and assistance list, a target's group and assistance
 		type are coded first, and whether a code pair matches is read from small tables made by
-		the same rules (:func:`_in_groups`; ``kind in assistance``) over the distinct values."""
-		cases = self.cases[self.cases["project_code"].notna()]
+		the same rules (:func:`_in_groups`; ``kind in assistance``) over the distinct values.
+		The join pairs each target with the cases of its project, a slice of the cases sorted
+		by project."""
+		cases = self.cases
 		codes = pd.Index(self.projects.index)  # join on integer positions, not on text
 		genders, gender_values = pd.factorize(cases["gender"], use_na_sentinel=False)
 		ages, age_values = pd.factorize(cases["age_group"], use_na_sentinel=False)
 		lists, list_values = pd.factorize(cases["assistance"], use_na_sentinel=False)
 		groups, group_values = pd.factorize(targets["beneficiary_group"], use_na_sentinel=False)
 		kinds, kind_values = pd.factorize(targets["assistance_type"])  # -1: names no type
-		left = targets[["tid", "start", "end"]].assign(
-			pid=codes.get_indexer(targets["project_code"]), group=groups, kind=kinds
-		)
-		right = cases[["registration_date"]].assign(
-			pid=codes.get_indexer(cases["project_code"]), fact=genders * len(age_values) + ages, lst=lists
-		)
-		pairs = left.merge(right, on="pid")
-		if pairs.empty:
+
+		case_project = codes.get_indexer(cases["project_code"])  # -1: none, or a project not shown
+		order = np.argsort(case_project, kind="stable")
+		target_project = codes.get_indexer(targets["project_code"])
+		first = np.searchsorted(case_project[order], target_project, side="left")
+		last = np.searchsorted(case_project[order], target_project, side="right")
+		sizes = np.where(target_project >= 0, last - first, 0)
+		if not sizes.sum():
 			return np.zeros(len(targets), dtype=np.int64)
+		# pair i: target tid[i] and case case[i] (positions in ``targets`` and ``cases``)
+		tid = np.repeat(np.arange(len(targets)), sizes)
+		offset = np.arange(len(tid)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+		case = order[np.repeat(first, sizes) + offset]
+
 		# member[group, fact]: whether a case of that (gender, age group) is in that group.
 		combos = pd.DataFrame(
 			[(g, gender, age) for g in group_values for gender in gender_values for age in age_values],
 			columns=["beneficiary_group", "gender", "age_group"],
 		)
 		member = _in_groups(combos).reshape(len(group_values), len(gender_values) * len(age_values))
-		day = pairs["registration_date"].to_numpy()
+		fact = genders * len(age_values) + ages
+		day = cases["registration_date"].to_numpy()[case]
 		keep = (
-			(day >= pairs["start"].to_numpy())
-			& (day <= pairs["end"].to_numpy())
-			& member[pairs["group"].to_numpy(), pairs["fact"].to_numpy()]
+			(day >= targets["start"].to_numpy()[tid])
+			& (day <= targets["end"].to_numpy()[tid])
+			& member[groups[tid], fact[case]]
 		)
-		kind = pairs["kind"].to_numpy()
+		kind = kinds[tid]
 		named = kind >= 0
 		if named.any():
 			# has[kind, list]: whether that assistance list holds that assistance type.
 			has = np.array([[k in given for given in list_values] for k in kind_values], dtype=bool)
-			keep[named] &= has[kind[named], pairs["lst"].to_numpy()[named]]
+			keep[named] &= has[kind[named], lists[case[named]]]
 		# case_id is unique in the caseload, so each pair is a distinct case of its target.
-		return np.bincount(pairs["tid"].to_numpy()[keep], minlength=len(targets))
+		return np.bincount(tid[keep], minlength=len(targets))
+
+	@cached_property
+	def _by_contribution(self) -> tuple[dict, dict, dict]:
+		"""Pledged, received and spent (charged to it) per contribution, exact USD."""
+		return (
+			self.usd_by(self.contributions, ["contribution_id"]),
+			self.usd_by(self.receipts, ["contribution_id"]),
+			self.usd_by(self.charged, ["contribution_id"]),
+		)
 
 	def _contribution_findings(self) -> None:
 		c = self.contributions
-		pledge = self.usd_by(c, ["contribution_id"])
-		received = self.usd_by(self.receipts, ["contribution_id"])
-		spent = self.usd_by(self.charged, ["contribution_id"])
+		pledge, received, spent = self._by_contribution
 		for cid in sorted(spent):
 			used, pledged, cash = spent[cid], pledge.get(cid, ZERO), received.get(cid, ZERO)
 			params = {"contribution": cid, "spent": f"{round_cents(used):.2f}"}
@@ -822,19 +836,21 @@ def _roll_up(projects: list[dict], extra: tuple[str, ...] = ()) -> dict:
 
 
 def _round_figures(node):
-	"""Round every money figure once, half-up, to cents (rates are already at 4 places).
+	"""Round every money figure (a ``*_usd`` Decimal) once, half-up, to cents; rates are already
+	at 4 places, and a project's ``targets`` hold counts and dates only.
 
 	Rounds in place (the result is freshly built) and returns ``node``."""
 	stack = [node]
+	containers = (dict, list)
 	while stack:
 		item = stack.pop()
-		if isinstance(item, dict):
-			for key, value in item.items():
-				if isinstance(value, Decimal):
-					if key.endswith("_usd"):
-						item[key] = value.quantize(CENT, context=CONTEXT)
-				elif isinstance(value, (dict, list)) and key != "targets":  # targets: counts and dates
-					stack.append(value)
-		elif isinstance(item, list):
-			stack.extend(v for v in item if isinstance(v, (dict, list)))
+		if type(item) is list:
+			stack.extend(v for v in item if type(v) in containers)
+			continue
+		for key, value in item.items():
+			if key.endswith("_usd"):
+				if value is not None:
+					item[key] = value.quantize(CENT, context=CONTEXT)
+			elif type(value) in containers and key != "targets":
+				stack.append(value)
 	return node
