@@ -21,7 +21,7 @@ from decimal import Decimal
 
 import frappe
 from frappe import _
-from frappe.utils import getdate
+from frappe.utils import escape_html, getdate
 
 from ctm_portfolio.ctm_portfolio.permissions import is_office_restricted, permitted_offices
 from ctm_portfolio.ctm_portfolio.site_bundle import (
@@ -75,6 +75,13 @@ FINDING_FILES: dict[str, tuple[str, ...]] = {
 	"FUND_OVERDRAWN": (CONTRIBUTIONS, RECEIPTS, DISBURSEMENTS),
 	"TARGET_SHORTFALL": (TARGETS, CASES),
 }
+# What rests on every office's cases. A field-office user reads only their offices' cases, so
+# these would be made on part of a project's caseload (a target "short" that other offices'
+# cases meet, a payment "unmatched" whose case another office registered): not shown to them.
+CASELOAD_FIGURES = frozenset(
+	{"attainment", "shortfall", "target_shortfall", "cost_per_beneficiary_usd", "unmatched", "unmatched_usd"}
+)
+CASELOAD_FINDINGS = frozenset({"TARGET_SHORTFALL", "UNMATCHED_DISBURSEMENT"})
 # The document a finding's entity is, and how its id names it.
 ENTITY_DOCTYPE = {
 	"project": "CTM Project",
@@ -121,14 +128,33 @@ def project_filter(filters: frappe._dict) -> ProjectFilter:
 	)
 
 
-def office_message() -> str | None:
-	"""For a field-office user: whose data the report shows."""
+def partial_caseload() -> bool:
+	"""Whether the session user reads only part of the caseload (a field-office user: their
+	offices' cases), so that what rests on every office's cases is not shown
+	(:data:`CASELOAD_FIGURES`, :data:`CASELOAD_FINDINGS`)."""
+	return user_offices() is not None
+
+
+def office_message(*more: str | None, caseload: bool = False) -> str | None:
+	"""For a field-office user: whose data the report shows (``caseload``: and that figures resting
+	on every office's cases are left out); then the ``more`` messages, one per line."""
 	offices = user_offices()
-	if offices is None:
-		return None
-	return _("This report shows the projects, cases and disbursements of your field offices: {0}").format(
-		", ".join(offices) or _("none")
-	)
+	lines = []
+	if offices is not None:
+		lines.append(
+			_("This report shows the projects, cases and disbursements of your field offices: {0}").format(
+				escape_html(", ".join(offices)) or _("none")
+			)
+		)
+		if caseload:
+			lines.append(
+				_(
+					"Target attainment, shortfalls and payments naming no registered case rest on every "
+					"office's cases: they are not shown."
+				)
+			)
+	lines += [m for m in more if m]
+	return "<br>".join(lines) or None
 
 
 def reconciliation(
@@ -160,8 +186,15 @@ def link(fieldname: str, label: str, doctype: str, width: int = 140) -> dict:
 
 
 def visible(columns: list[dict], rec: SiteReconciliation) -> list[dict]:
-	"""The columns whose figures the user may see."""
-	return [c for c in columns if rec.shows(*FIGURE_FILES.get(c["fieldname"], ()))]
+	"""The columns whose figures the user may see: resting on files they may read, and not on
+	every office's cases when they read only some (:func:`partial_caseload`)."""
+	partial = partial_caseload()
+	return [
+		c
+		for c in columns
+		if rec.shows(*FIGURE_FILES.get(c["fieldname"], ()))
+		and not (partial and c["fieldname"] in CASELOAD_FIGURES)
+	]
 
 
 def usd(row: dict) -> dict:
@@ -218,8 +251,10 @@ def bar_chart(labels: list[str], datasets: list[tuple[str, list]], fieldtype: st
 
 
 def finding_codes_shown(rec: SiteReconciliation) -> set[str]:
-	"""The finding codes whose data the user may read (and the report read)."""
-	return {code for code, files in FINDING_FILES.items() if rec.shows(*files)}
+	"""The finding codes whose data the user may read (and the report read), and that do not rest
+	on every office's cases when they read only some (:func:`partial_caseload`)."""
+	codes = {code for code, files in FINDING_FILES.items() if rec.shows(*files)}
+	return codes - CASELOAD_FINDINGS if partial_caseload() else codes
 
 
 def finding_message(finding: dict) -> str:

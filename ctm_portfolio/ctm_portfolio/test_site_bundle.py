@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import shutil
 import tempfile
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from unittest.mock import patch
@@ -146,15 +145,6 @@ class TestSiteBundle(ReportTestCase):
 			frappe.db.delete("CTM Exchange Rate", {"rate_date": "2003-01-01"})
 			with self.assertRaises(site_bundle.SiteDataError):
 				reconcile_site(AS_OF)
-
-	@contextmanager
-	def changes(self):
-		"""Changes to the small portfolio, undone afterwards."""
-		frappe.db.savepoint("ctm_test_site_bundle")
-		try:
-			yield
-		finally:
-			frappe.db.rollback(save_point="ctm_test_site_bundle")
 
 
 class TestDemoSiteReportsEqualTheEngine(FrappeTestCase):

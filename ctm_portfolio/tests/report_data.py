@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -318,6 +319,15 @@ class ReportTestCase(FrappeTestCase):
 
 	def tearDown(self):
 		frappe.set_user("Administrator")
+
+	@contextmanager
+	def changes(self):
+		"""Changes to the small portfolio, undone afterwards."""
+		frappe.db.savepoint("ctm_test_reports")
+		try:
+			yield
+		finally:
+			frappe.db.rollback(save_point="ctm_test_reports")
 
 	def assertRefused(self, report: str, user: str):
 		with self.assertRaises(frappe.PermissionError):

@@ -41,12 +41,15 @@ def execute(filters=None):
 		if not filters.get("beneficiary_group") or t["beneficiary_group"] == filters.beneficiary_group
 	]
 	data = get_data(rows, short, result["as_of"])
+	whole = not pr.partial_caseload()
+	if not whole:  # attainment and shortfalls rest on every office's cases: not shown
+		data = [{k: v for k, v in row.items() if k not in pr.CASELOAD_FIGURES} for row in data]
 	return (
 		pr.visible(get_columns(), rec),
 		data,
-		pr.office_message(),
-		get_chart(rows),
-		get_summary(rows, data),
+		pr.office_message(caseload=True),
+		get_chart(rows, whole),
+		get_summary(rows, data, whole),
 	)
 
 
@@ -116,36 +119,38 @@ def get_data(rows: list[tuple[dict, dict]], short: set[str], as_of) -> list[dict
 	return data
 
 
-def get_chart(rows: list[tuple[dict, dict]]) -> dict | None:
+def get_chart(rows: list[tuple[dict, dict]], whole: bool = True) -> dict | None:
+	"""Target and assisted by beneficiary group; assisted only when the user reads part of the
+	caseload (set beside the target, it would show a shortfall that may not be there)."""
 	if not rows:
 		return None
 	groups = [g for g in spec.BENEFICIARY_GROUPS if any(t["beneficiary_group"] == g for _p, t in rows)]
-	return pr.bar_chart(
-		[_(g) for g in groups],
-		[
-			(
-				_("Target"),
-				[sum(t["target"] for _p, t in rows if t["beneficiary_group"] == g) for g in groups],
-			),
-			(
-				_("Assisted"),
-				[sum(t["assisted"] for _p, t in rows if t["beneficiary_group"] == g) for g in groups],
-			),
-		],
-		fieldtype="Int",
-	)
+	datasets = [
+		(
+			_("Assisted"),
+			[sum(t["assisted"] for _p, t in rows if t["beneficiary_group"] == g) for g in groups],
+		)
+	]
+	if whole:
+		target = [sum(t["target"] for _p, t in rows if t["beneficiary_group"] == g) for g in groups]
+		datasets.insert(0, (_("Target"), target))
+	return pr.bar_chart([_(g) for g in groups], datasets, fieldtype="Int")
 
 
-def get_summary(rows: list[tuple[dict, dict]], data: list[dict]) -> list[dict]:
+def get_summary(rows: list[tuple[dict, dict]], data: list[dict], whole: bool = True) -> list[dict]:
 	target = sum(t["target"] for _p, t in rows)
 	assisted = sum(t["assisted"] for _p, t in rows)
-	short = sum(d["target_shortfall"] for d in data)
-	overall = attainment(assisted, target)
-	return [
+	items = [
 		pr.summary(len(rows), _("Targets"), "Int"),
 		pr.summary(target, _("Target"), "Int"),
 		pr.summary(assisted, _("Assisted"), "Int"),
-		pr.summary(pr.percent(overall) if overall is not None else None, _("Attainment"), "Percent"),
-		pr.summary(sum(d["shortfall"] for d in data), _("Shortfall"), "Int"),
-		pr.summary(short, _("Targets Short"), "Int", "Orange" if short else "Green"),
 	]
+	if whole:
+		short = sum(d["target_shortfall"] for d in data)
+		overall = attainment(assisted, target)
+		items += [
+			pr.summary(pr.percent(overall) if overall is not None else None, _("Attainment"), "Percent"),
+			pr.summary(sum(d["shortfall"] for d in data), _("Shortfall"), "Int"),
+			pr.summary(short, _("Targets Short"), "Int", "Orange" if short else "Green"),
+		]
+	return items

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ctm_portfolio.tests.report_data import FO_A, FO_NONE, HQ, A, D, ReportTestCase, run_report
+from ctm_portfolio.tests import factories as f
+from ctm_portfolio.tests.report_data import FO_A, FO_NONE, HQ, A, B, D, ReportTestCase, run_report
 
 REPORT = "Beneficiary Target Attainment"
 
@@ -61,3 +62,21 @@ class TestBeneficiaryTargetAttainment(ReportTestCase):
 		self.assertEqual({r["project"] for r in result["result"]}, {"_TR-P1"})  # a project of office A
 		self.assertIn(A, result["message"])
 		self.assertEqual(run_report(REPORT, FO_NONE)["result"], [])
+
+	def test_a_field_office_is_not_shown_a_shortfall_other_offices_cases_meet(self):
+		with self.changes():
+			# A second woman assisted in _TR-P1, registered by office B: the women's target (2) is met.
+			f.make_case("_TR-K6", B, project_code="_TR-P1", registration_date="2003-06-01")
+			hq = self.row(run_report(REPORT, HQ), beneficiary_group="women")
+			self.assertEqual((hq["assisted"], hq["shortfall"], hq["target_shortfall"]), (2, 0, 0))
+			# Office A reads its own cases only (1 of the 2): it sees that count, and no attainment,
+			# shortfall or "target short" that would rest on part of the caseload.
+			result = run_report(REPORT, FO_A)
+			women = self.row(result, beneficiary_group="women")
+			self.assertEqual((women["target"], women["assisted"]), (2, 1))
+			for figure in ("attainment", "shortfall", "target_shortfall"):
+				self.assertNotIn(figure, women)
+				self.assertNotIn(figure, self.fieldnames(result))
+			self.assertEqual(set(self.summary(result)), {"Targets", "Target", "Assisted"})
+			self.assertEqual([d["name"] for d in result["chart"]["data"]["datasets"]], ["Assisted"])
+			self.assertIn("every office's cases", result["message"])

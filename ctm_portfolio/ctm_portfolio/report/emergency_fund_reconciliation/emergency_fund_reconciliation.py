@@ -51,10 +51,10 @@ def execute(filters=None):
 
 
 def _restricted_message(rec) -> str | None:
-	messages = [pr.office_message()]
+	receipts = None
 	if not rec.shows(pr.CONTRIBUTIONS):
-		messages.append(_("The fund's receipts are not shown: you may not read contributions."))
-	return " ".join(m for m in messages if m) or None
+		receipts = _("The fund's receipts are not shown: you may not read contributions.")
+	return pr.office_message(receipts, caseload=True)
 
 
 def get_columns(view: str, rec) -> list[dict]:
@@ -195,14 +195,17 @@ def get_summary(fund: dict, exceptions: list[dict], rec) -> list[dict]:
 		)
 	unmatched = [f for f in exceptions if f["code"] == UNMATCHED]
 	duplicates = [f for f in exceptions if f["code"] == DUPLICATE]
+	items.append(pr.summary(fund["cases_assisted"], _("Cases Assisted"), "Int"))
+	if UNMATCHED in pr.finding_codes_shown(rec):
+		items += [
+			pr.summary(len(unmatched), _("Unmatched"), "Int", "Red" if unmatched else "Green"),
+			pr.summary(
+				sum((f["amount_usd"] for f in unmatched), ZERO),
+				_("Unmatched (USD)"),
+				indicator="Red" if unmatched else "Green",
+			),
+		]
 	items += [
-		pr.summary(fund["cases_assisted"], _("Cases Assisted"), "Int"),
-		pr.summary(len(unmatched), _("Unmatched"), "Int", "Red" if unmatched else "Green"),
-		pr.summary(
-			sum((f["amount_usd"] for f in unmatched), ZERO),
-			_("Unmatched (USD)"),
-			indicator="Red" if unmatched else "Green",
-		),
 		pr.summary(len(duplicates), _("Duplicates"), "Int", "Orange" if duplicates else "Green"),
 		pr.summary(
 			sum((f["amount_usd"] for f in duplicates), ZERO),

@@ -33,7 +33,7 @@ def execute(filters=None):
 	return (
 		get_columns(),
 		[_shown(row) for row in rows],
-		pr.office_message(),
+		pr.office_message(caseload=True),
 		get_chart(rows),
 		get_summary(rows),
 	)
