@@ -13,6 +13,10 @@ required_apps = []
 # Keep the "auto-generated types" blocks of the DocType controllers up to date (developer mode).
 export_python_type_annotations = True
 
+# The reports' shared helpers (public/js/reports.js), built by `bench build --app ctm_portfolio`
+# (bench get-app and bench update build it).
+app_include_js = "ctm_portfolio.bundle.js"
+
 # The app's roles: Role records synced from fixtures/role.json on install-app and on every migrate.
 CTM_ROLES = ["CTM Programme Manager", "CTM Finance Officer", "CTM Field Office", "CTM HQ Reviewer"]
 # The emergency fund's workflow on CTM Emergency Disbursement, with the states and actions it adds to

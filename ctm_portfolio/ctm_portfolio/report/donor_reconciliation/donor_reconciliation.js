@@ -1,55 +1,6 @@
 // Copyright (c) 2026, ctm_portfolio developers and contributors
 // For license information, please see license.txt
 
-// What the CTM Portfolio reports share (each report's script repeats it: a report loads no other
-// script). A row's `_routes` maps a column to {doctype, name} (a form) or {doctype, filters} (a list).
-frappe.provide("ctm_portfolio.reports");
-Object.assign(ctm_portfolio.reports, {
-	url(route) {
-		const slug = frappe.router.slug(route.doctype);
-		if (route.name) return `/app/${slug}/${encodeURIComponent(route.name)}`;
-		const params = new URLSearchParams();
-		for (const [field, value] of Object.entries(route.filters || {})) {
-			params.set(field, Array.isArray(value) ? JSON.stringify(value) : value);
-		}
-		return `/app/${slug}?${params.toString()}`;
-	},
-	formatter(value, row, column, data, default_formatter) {
-		if (value === null || value === undefined) return ""; // not applicable to this row
-		if (column.fieldtype === "Data" && typeof value === "string") {
-			value = frappe.utils.escape_html(value);
-		}
-		let shown = default_formatter(value, row, column, data);
-		const route = data && data._routes && data._routes[column.fieldname];
-		return route && shown ? `<a href="${ctm_portfolio.reports.url(route)}">${shown}</a>` : shown;
-	},
-	filter(fieldname) {
-		return {
-			as_of: {
-				fieldname,
-				label: __("As of"),
-				fieldtype: "Date",
-				default: frappe.datetime.get_today(),
-				reqd: 1,
-			},
-			region: {
-				fieldname,
-				label: __("Region"),
-				fieldtype: "Select",
-				options: ["", "Africa", "Americas and the Caribbean", "Asia", "Europe", "Global"],
-			},
-			project: { fieldname, label: __("Project"), fieldtype: "Link", options: "CTM Project" },
-			field_office: {
-				fieldname,
-				label: __("Field Office"),
-				fieldtype: "Link",
-				options: "CTM Field Office",
-			},
-			donor: { fieldname, label: __("Donor"), fieldtype: "Link", options: "CTM Donor" },
-		}[fieldname];
-	},
-});
-
 frappe.query_reports["Donor Reconciliation"] = {
 	filters: ["as_of", "donor", "region", "project", "field_office"].map(ctm_portfolio.reports.filter),
 	tree: true,
