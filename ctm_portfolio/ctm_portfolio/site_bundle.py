@@ -39,6 +39,8 @@ import datetime
 import io
 import math
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -157,7 +159,12 @@ class Col:
 
 
 class _Reader:
-	"""Reads queries into frames through packed text; counts what it did (for benchmarks)."""
+	"""Reads queries into frames through packed text; counts what it did (for benchmarks).
+
+	The queries run one after the other on the site's connection, in the calling thread; reading
+	each answer's text into a frame (pure pandas, no Frappe) runs on one worker thread meanwhile,
+	so that the database and the driver work on the next table while pandas reads the last one
+	(the driver waits on its socket and pandas' tokenizer runs, both without the GIL)."""
 
 	def __init__(self):
 		self.queries = 0
@@ -165,19 +172,30 @@ class _Reader:
 		self.db_seconds = 0.0  # in the database and the driver (the rest: parsing into frames)
 		self._limit: int | None = None
 		self._saved: int | None = None
+		self._pool: ThreadPoolExecutor | None = None
 
 	def __enter__(self):
 		self._saved, packet = frappe.db.sql("select @@session.group_concat_max_len, @@max_allowed_packet")[0]
 		self._limit = max(int(packet) - 4096, 1 << 16)
 		frappe.db.sql(f"set session group_concat_max_len = {int(self._limit)}")
+		self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ctm-site-bundle")
 		return self
 
 	def __exit__(self, *exc):
+		if self._pool is not None:
+			self._pool.shutdown(wait=True, cancel_futures=True)
 		if self._saved is not None:
 			frappe.db.sql(f"set session group_concat_max_len = {int(self._saved)}")
 
 	def frame(self, query, table: Term, cols: list[Col], order_by: list[Term] | None = None) -> pd.DataFrame:
 		"""The rows of ``query`` (a frappe.qb query with FROM and WHERE) as a frame of ``cols``."""
+		return self.frame_later(query, table, cols, order_by)()
+
+	def frame_later(
+		self, query, table: Term, cols: list[Col], order_by: list[Term] | None = None
+	) -> Callable[[], pd.DataFrame]:
+		"""Runs the queries of :meth:`frame` now and reads their text on the worker thread;
+		returns what gives the frame (call it in this thread: it may need the database again)."""
 		packed = [*(_expr(c.term, c.kind) for c in cols), LiteralValue(f"'{END}'")]
 		buckets = 1
 		while True:
@@ -197,24 +215,22 @@ class _Reader:
 			if not any(self._cut(count, text) for count, text in parts):
 				break
 			if buckets >= MAX_BUCKETS:
-				return self.plain(query, cols, order_by)
+				frame = self.plain(query, cols, order_by)
+				return lambda: frame
 			biggest = max(_bytes(text) for _count, text in parts) or self._limit
 			buckets = min(
 				MAX_BUCKETS, max(buckets * 2, math.ceil(buckets * biggest / (self._limit * PACK_MARGIN)))
 			)
-		frames = []
-		for count, text in parts:
-			if not count:
-				continue
-			frame = _parse(text, cols, count)
+		read = self._pool.submit(_read_parts, parts, cols)
+
+		def result() -> pd.DataFrame:
+			frame = read.result()
 			if frame is None:  # a value holds a separator: read plain rows instead
 				return self.plain(query, cols, order_by)
-			frames.append(frame)
-		if not frames:
-			return empty_frame(cols)
-		frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-		self.rows += len(frame)
-		return _typed(frame, cols)
+			self.rows += len(frame)
+			return frame
+
+		return result
 
 	def _cut(self, count: int, text: str | None) -> bool:
 		"""Whether the database cut the packed rows short (at group_concat_max_len, in bytes)."""
@@ -253,6 +269,22 @@ def _bytes(text: str | None) -> int:
 	if not text:
 		return 0
 	return len(text) if text.isascii() else len(text.encode("utf-8"))
+
+
+def _read_parts(parts: list[tuple[int, str | None]], cols: list[Col]) -> pd.DataFrame | None:
+	"""The packed rows of every part as one frame of ``cols``; None when some do not read back whole."""
+	frames = []
+	for count, text in parts:
+		if not count:
+			continue
+		frame = _parse(text, cols, count)
+		if frame is None:
+			return None
+		frames.append(frame)
+	if not frames:
+		return empty_frame(cols)
+	frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+	return _typed(frame, cols)
 
 
 def _parse(text: str, cols: list[Col], count: int) -> pd.DataFrame | None:
@@ -652,6 +684,7 @@ def load(
 		cases = ALL_CASES_AND_NAMED if "disbursements.csv" in wanted else ALL_CASES
 	t = _Tables()
 	frames: dict[str, pd.DataFrame] = {}
+	pending: dict[str, Callable[[], pd.DataFrame]] = {}
 	with _Reader() as reader:
 		for name in spec.FILE_ORDER:
 			table, cols, order_by = _columns(name, t)
@@ -661,9 +694,12 @@ def load(
 				cols = [Col(c.name, LiteralValue("''"), TEXT) if c.name == "case_id" else c for c in cols]
 			if name in wanted:
 				query = _query(name, t, as_of, user, projects, cases)
-				frames[name] = reader.frame(query, table, cols, order_by)
+				pending[name] = reader.frame_later(query, table, cols, order_by)
 			else:
 				frames[name] = empty_frame(cols)
+		for name, frame in pending.items():
+			frames[name] = frame()
+	frames = {name: frames[name] for name in spec.FILE_ORDER}
 	bundle = Bundle(source=f"site:{frappe.local.site}", frames=frames)
 	return SiteBundle(
 		bundle, as_of, readable, wanted, projects, reader.queries, reader.rows, reader.db_seconds
