@@ -647,6 +647,7 @@ class SiteBundle:
 	readable: frozenset[str]  # files whose DocType the user may read
 	files: frozenset[str]  # files read (the others are empty)
 	projects: ProjectFilter
+	named_cases_only: bool = False
 	queries: int = 0
 	rows: int = 0
 	db_seconds: float = 0.0
@@ -702,7 +703,15 @@ def load(
 	frames = {name: frames[name] for name in spec.FILE_ORDER}
 	bundle = Bundle(source=f"site:{frappe.local.site}", frames=frames)
 	return SiteBundle(
-		bundle, as_of, readable, wanted, projects, reader.queries, reader.rows, reader.db_seconds
+		bundle,
+		as_of,
+		readable,
+		wanted,
+		projects,
+		named_cases_only,
+		reader.queries,
+		reader.rows,
+		reader.db_seconds,
 	)
 
 
