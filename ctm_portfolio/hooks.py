@@ -16,6 +16,8 @@ export_python_type_annotations = True
 # The reports' shared helpers (public/js/reports.js), built by `bench build --app ctm_portfolio`
 # (bench get-app and bench update build it).
 app_include_js = "ctm_portfolio.bundle.js"
+# ... and the vocabularies their filters offer, from the engine's spec.
+boot_session = "ctm_portfolio.ctm_portfolio.portfolio_reports.boot_session"
 
 # The app's roles: Role records synced from fixtures/role.json on install-app and on every migrate.
 CTM_ROLES = ["CTM Programme Manager", "CTM Finance Officer", "CTM Field Office", "CTM HQ Reviewer"]

@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from ctm_portfolio.engine import spec
+from ctm_portfolio.engine.reconcile import FINDINGS
+
 APP = Path(__file__).resolve().parents[1] / "ctm_portfolio"
 SHARED = APP / "public" / "js" / "reports.js"
 REPORTS = sorted((APP / "ctm_portfolio" / "report").glob("*/*.js"))
@@ -23,7 +26,15 @@ def defined_helpers() -> set[str]:
 
 
 def test_the_shared_helpers_are_defined():
-	assert defined_helpers() == {"url", "formatter", "filter"}
+	assert defined_helpers() == {"url", "formatter", "vocabulary", "filter"}
+
+
+def test_no_script_holds_a_copy_of_the_contracts_vocabularies():
+	"""Regions, assistance types and finding codes come from the engine (hooks.boot_session)."""
+	words = {*spec.REGIONS, *spec.ASSISTANCE_TYPES, *FINDINGS}
+	for script in [SHARED, *REPORTS]:
+		quoted = set(re.findall(r'"([^"]+)"', script.read_text(encoding="utf-8")))
+		assert not quoted & words, f"{script.name} lists {sorted(quoted & words)}"
 
 
 def test_every_report_script_uses_only_defined_helpers():

@@ -31,6 +31,7 @@ from ctm_portfolio.ctm_portfolio.site_bundle import (
 	SiteReconciliation,
 	reconcile_site,
 )
+from ctm_portfolio.engine import spec
 from ctm_portfolio.engine.reconcile import FINDINGS
 from ctm_portfolio.engine.workbook import LABELS, write_workbook
 
@@ -93,10 +94,19 @@ ENTITY_DOCTYPE = {
 	"expenditure": "CTM Expenditure",
 	"disbursement": "CTM Emergency Disbursement",
 }
-REGIONS_OPTIONS = ("Africa", "Americas and the Caribbean", "Asia", "Europe", "Global")
 
 
 # --- filters ------------------------------------------------------------------------------------
+
+
+def boot_session(bootinfo) -> None:
+	"""The contract's vocabularies the reports' filters offer (hooks.boot_session), from the
+	engine's spec: the desk scripts hold no copy of them."""
+	bootinfo.ctm_portfolio = {
+		"regions": list(spec.REGIONS),
+		"assistance_types": list(spec.ASSISTANCE_TYPES),
+		"finding_codes": list(FINDINGS),
+	}
 
 
 def report_filters(filters) -> frappe._dict:

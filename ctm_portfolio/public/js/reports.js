@@ -24,7 +24,12 @@ Object.assign(ctm_portfolio.reports, {
 		const route = data && data._routes && data._routes[column.fieldname];
 		return route && shown ? `<a href="${ctm_portfolio.reports.url(route)}">${shown}</a>` : shown;
 	},
+	// The contract's vocabularies, from the engine's spec (hooks.boot_session).
+	vocabulary(name) {
+		return ((frappe.boot && frappe.boot.ctm_portfolio) || {})[name] || [];
+	},
 	filter(fieldname) {
+		const vocabulary = ctm_portfolio.reports.vocabulary;
 		return {
 			as_of: {
 				fieldname,
@@ -37,7 +42,7 @@ Object.assign(ctm_portfolio.reports, {
 				fieldname,
 				label: __("Region"),
 				fieldtype: "Select",
-				options: ["", "Africa", "Americas and the Caribbean", "Asia", "Europe", "Global"],
+				options: ["", ...vocabulary("regions")],
 			},
 			project: { fieldname, label: __("Project"), fieldtype: "Link", options: "CTM Project" },
 			field_office: {
@@ -47,6 +52,20 @@ Object.assign(ctm_portfolio.reports, {
 				options: "CTM Field Office",
 			},
 			donor: { fieldname, label: __("Donor"), fieldtype: "Link", options: "CTM Donor" },
+			assistance_type: {
+				fieldname,
+				label: __("Assistance Type"),
+				fieldtype: "Select",
+				options: [{ value: "", label: "" }].concat(
+					vocabulary("assistance_types").map((value) => ({ value, label: __(value) }))
+				),
+			},
+			code: {
+				fieldname,
+				label: __("Code"),
+				fieldtype: "Select",
+				options: ["", ...vocabulary("finding_codes")],
+			},
 		}[fieldname];
 	},
 });

@@ -17,24 +17,7 @@ frappe.query_reports["Emergency Fund Reconciliation"] = {
 			reqd: 1,
 		},
 		ctm_portfolio.reports.filter("field_office"),
-		{
-			fieldname: "assistance_type",
-			label: __("Assistance Type"),
-			fieldtype: "Select",
-			options: [{ value: "", label: "" }].concat(
-				[
-					"protection",
-					"shelter",
-					"medical",
-					"psychosocial",
-					"legal",
-					"return",
-					"reintegration",
-					"education",
-					"livelihood",
-				].map((value) => ({ value, label: __(value) }))
-			),
-		},
+		ctm_portfolio.reports.filter("assistance_type"),
 	],
 	formatter: ctm_portfolio.reports.formatter,
 };

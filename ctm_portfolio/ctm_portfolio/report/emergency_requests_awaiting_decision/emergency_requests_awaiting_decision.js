@@ -11,29 +11,7 @@ frappe.query_reports["Emergency Requests Awaiting Decision"] = {
 				"Empty: the days after which a request is overdue (CTM Emergency Fund Settings)"
 			),
 		},
-		{
-			fieldname: "field_office",
-			label: __("Field Office"),
-			fieldtype: "Link",
-			options: "CTM Field Office",
-		},
-		{
-			fieldname: "assistance_type",
-			label: __("Assistance Type"),
-			fieldtype: "Select",
-			options: [
-				"",
-				"protection",
-				"shelter",
-				"medical",
-				"psychosocial",
-				"legal",
-				"return",
-				"reintegration",
-				"education",
-				"livelihood",
-			],
-		},
+		...["field_office", "assistance_type"].map(ctm_portfolio.reports.filter),
 	],
 	formatter(value, row, column, data, default_formatter) {
 		value = default_formatter(value, row, column, data);

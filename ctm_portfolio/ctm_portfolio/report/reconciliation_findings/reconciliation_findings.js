@@ -4,25 +4,7 @@
 frappe.query_reports["Reconciliation Findings"] = {
 	filters: [
 		ctm_portfolio.reports.filter("as_of"),
-		{
-			fieldname: "code",
-			label: __("Code"),
-			fieldtype: "Select",
-			options: [
-				"",
-				"EARMARK_BREACH",
-				"SPENT_BEYOND_PLEDGE",
-				"SPENT_AHEAD_OF_CASH",
-				"RECEIPT_EXCEEDS_PLEDGE",
-				"MODULE_OVER_BUDGET",
-				"PROJECT_UNDERFUNDED",
-				"EXPENDITURE_OUTSIDE_PERIOD",
-				"UNMATCHED_DISBURSEMENT",
-				"DUPLICATE_DISBURSEMENT",
-				"FUND_OVERDRAWN",
-				"TARGET_SHORTFALL",
-			],
-		},
+		ctm_portfolio.reports.filter("code"),
 		{
 			fieldname: "severity",
 			label: __("Severity"),
