@@ -187,15 +187,12 @@ class _Reader:
 		if self._saved is not None:
 			frappe.db.sql(f"set session group_concat_max_len = {int(self._saved)}")
 
-	def frame(self, query, table: Term, cols: list[Col], order_by: list[Term] | None = None) -> pd.DataFrame:
-		"""The rows of ``query`` (a frappe.qb query with FROM and WHERE) as a frame of ``cols``."""
-		return self.frame_later(query, table, cols, order_by)()
-
 	def frame_later(
 		self, query, table: Term, cols: list[Col], order_by: list[Term] | None = None
 	) -> Callable[[], pd.DataFrame]:
-		"""Runs the queries of :meth:`frame` now and reads their text on the worker thread;
-		returns what gives the frame (call it in this thread: it may need the database again)."""
+		"""Runs the queries for the rows of ``query`` (a frappe.qb query with FROM and WHERE) now and
+		reads their text on the worker thread; returns what gives the frame of ``cols`` (call it in
+		this thread: it may need the database again)."""
 		packed = [*(_expr(c.term, c.kind) for c in cols), LiteralValue(f"'{END}'")]
 		buckets = 1
 		while True:
